@@ -1,0 +1,285 @@
+// Package cli is the flit command line: the command table, flag parsing,
+// help text, rendering of diagnostics and exit codes. It is the only package
+// that prints or decides an exit status; everything below it returns values
+// and errors.
+//
+// Exit codes: 0 success, 1 a problem with the project or the operation,
+// 2 a bad command line.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"goflit/internal/diag"
+)
+
+// Version is goflit's version, printed by -V and written as the wheel Generator.
+const Version = "0.1.0"
+
+// Env is everything a command may take from the outside world, so tests can
+// run commands in-process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Dir    string // working directory
+	// IsTerminal reports whether stdin is an interactive terminal.
+	IsTerminal func() bool
+}
+
+// OSEnv is the Env of the running process.
+func OSEnv() *Env {
+	dir, _ := os.Getwd()
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Dir: dir,
+		IsTerminal: func() bool { return isTerminal(os.Stdin) }}
+}
+
+// Globals are the options given before the command name.
+type Globals struct {
+	IniFile string // -f/--ini-file, default "pyproject.toml" in Env.Dir
+	Verbose bool   // -v/--verbose
+	Debug   bool   // --debug
+	Env     *Env
+	Log     *Log
+}
+
+// ProjectFile is the absolute path of the pyproject.toml to use.
+func (g *Globals) ProjectFile() string {
+	p := g.IniFile
+	if p == "" {
+		p = "pyproject.toml"
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(g.Env.Dir, p)
+	}
+	return p
+}
+
+// command is one entry of the command table.
+type command struct {
+	name   string
+	usage  string // after "flit NAME"
+	short  string
+	hidden bool
+	// run parses its own flags from args and returns an exit code.
+	run func(g *Globals, args []string) int
+}
+
+func commands() []*command {
+	cmds := []*command{
+		buildCommand(),
+		publishCommand(),
+		installCommand(),
+		initCommand(),
+		checkCommand(),
+		serveCommand(),
+		tomlifyCommand(),
+		migrateCommand(),
+		buildExtCommand(),
+		backendCommand(),
+	}
+	var out []*command
+	for _, c := range cmds {
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Main runs flit with args (without the program name) and returns the exit code.
+func Main(args []string, env *Env) (code int) {
+	g := &Globals{Env: env}
+	fs := flag.NewFlagSet("flit", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var showVersion, logo bool
+	var legacyRepo string
+	fs.StringVar(&g.IniFile, "f", "", "")
+	fs.StringVar(&g.IniFile, "ini-file", "", "")
+	fs.BoolVar(&showVersion, "V", false, "")
+	fs.BoolVar(&showVersion, "version", false, "")
+	fs.BoolVar(&g.Verbose, "v", false, "")
+	fs.BoolVar(&g.Verbose, "verbose", false, "")
+	fs.BoolVar(&g.Debug, "debug", false, "")
+	fs.BoolVar(&logo, "logo", false, "")
+	fs.StringVar(&legacyRepo, "repository", "", "")
+	help := false
+	fs.BoolVar(&help, "h", false, "")
+	fs.BoolVar(&help, "help", false, "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(env.Stderr, "flit: %v\n", err)
+		fmt.Fprint(env.Stderr, mainUsage())
+		return 2
+	}
+	g.Log = newLog(env.Stderr, g.Verbose || g.Debug)
+	if showVersion {
+		fmt.Fprintf(env.Stdout, "Flit %s (goflit)\n", Version)
+		return 0
+	}
+	if logo {
+		fmt.Fprint(env.Stdout, logoText)
+		return 0
+	}
+	if help {
+		fmt.Fprint(env.Stdout, mainUsage())
+		return 0
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(env.Stderr, mainUsage())
+		return 1
+	}
+	name := rest[0]
+	for _, c := range commands() {
+		if c.name == name {
+			if legacyRepo != "" {
+				g.Log.Warnf("Passing --repository before the '%s' subcommand is deprecated: pass it after", name)
+				if name == "publish" {
+					rest = append([]string{name, "--repository", legacyRepo}, rest[1:]...)
+				}
+			}
+			return c.run(g, rest[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "flit: unknown command %q%s\n", name, suggestCommand(name))
+	fmt.Fprint(env.Stderr, mainUsage())
+	return 2
+}
+
+func suggestCommand(name string) string {
+	var names []string
+	for _, c := range commands() {
+		if !c.hidden {
+			names = append(names, c.name)
+		}
+	}
+	if s := Closest(name, names); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString("usage: flit [-h] [-f INI_FILE] [-V] [-v] [--debug] COMMAND ...\n\n")
+	b.WriteString("Build, install and publish Python packages (goflit, a Go reimplementation of Flit).\n\n")
+	b.WriteString("Commands:\n")
+	cmds := commands()
+	sort.SliceStable(cmds, func(i, j int) bool { return false })
+	for _, c := range cmds {
+		if c.hidden {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.short)
+	}
+	b.WriteString("\nOptions:\n")
+	b.WriteString("  -f, --ini-file INI_FILE  pyproject.toml file to use (default: pyproject.toml)\n")
+	b.WriteString("  -V, --version            print the version and exit\n")
+	b.WriteString("  -v, --verbose            show what is done: files selected, commands run\n")
+	b.WriteString("      --debug              show debugging output\n")
+	b.WriteString("  -h, --help               show this help; 'flit COMMAND -h' for a command's options\n")
+	return b.String()
+}
+
+// newFlagSet returns a flag set for a subcommand whose -h prints usage to
+// stdout and whose errors print to stderr with exit code 2.
+func newFlagSet(g *Globals, c *command, describe func(w io.Writer)) *flag.FlagSet {
+	fs := flag.NewFlagSet("flit "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(g.Env.Stdout, "usage: flit %s %s\n\n%s\n", c.name, c.usage, c.short)
+		if describe != nil {
+			fmt.Fprintln(g.Env.Stdout)
+			describe(g.Env.Stdout)
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args with fs. It returns (code, false) when the caller
+// must return code immediately: 0 after -h, 2 after a usage error.
+func parseFlags(g *Globals, c *command, fs *flag.FlagSet, args []string) (int, bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return 0, false
+	}
+	if err != nil {
+		fmt.Fprintf(g.Env.Stderr, "flit %s: %v\nusage: flit %s %s\n", c.name, err, c.name, c.usage)
+		return 2, false
+	}
+	return 0, true
+}
+
+// usageError prints a command line problem and returns exit code 2.
+func usageError(g *Globals, c *command, format string, args ...any) int {
+	fmt.Fprintf(g.Env.Stderr, "flit %s: %s\nusage: flit %s %s\n", c.name, fmt.Sprintf(format, args...), c.name, c.usage)
+	return 2
+}
+
+// Fail renders err (one line per problem; TOML errors with their caret line)
+// and returns exit code 1.
+func (g *Globals) Fail(err error) int {
+	if list, ok := diag.AsList(err); ok {
+		for _, d := range list {
+			fmt.Fprintf(g.Env.Stderr, "error: %s\n", d.Error())
+			if c := d.Caret(); c != "" {
+				fmt.Fprintln(g.Env.Stderr, c)
+			}
+		}
+		return 1
+	}
+	fmt.Fprintf(g.Env.Stderr, "error: %v\n", err)
+	return 1
+}
+
+// Closest returns the candidate nearest to s by edit distance when it is
+// close enough to be a likely typo, else "".
+func Closest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		d := levenshtein(strings.ToLower(s), strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best != "" && bestD <= max(1, len(s)/3) {
+		return best
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+const logoText = `
+   ___  ___ ___  ___ _ _ _
+  / __|/ _ \ __|| | (_) |_
+ | (_ | (_) | _|| |_| |  _|
+  \___|\___/|_| |____|_|\__|   flit, in Go
+`

@@ -1,0 +1,5 @@
+package cli
+
+// buildCommand is filled in by the issue that implements this command; until then
+// the command is absent from the table.
+func buildCommand() *command { return nil }

