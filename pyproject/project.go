@@ -41,10 +41,10 @@ type Project struct {
 	// PKG-INFO (Metadata-Version per profile, dynamic fields filled in).
 	Metadata coremeta.Metadata
 
-	Name    string         // [project].name as written (raw)
-	Version string         // normalised PEP 440 version
-	Module  *pysrc.Module  // the discovered import module
-	Dynamic []string       // [project].dynamic as written
+	Name    string        // [project].name as written (raw)
+	Version string        // normalised PEP 440 version
+	Module  *pysrc.Module // the discovered import module
+	Dynamic []string      // [project].dynamic as written
 	// EntryPoints maps group -> name -> "module:attr"; console_scripts and
 	// gui_scripts come from [project.scripts] / [project.gui-scripts].
 	EntryPoints map[string]map[string]string
