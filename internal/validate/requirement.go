@@ -1,0 +1,142 @@
+package validate
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// The patterns of flit's validate.py (built on first use, never at start-up).
+var (
+	// nameRe is a distribution name, not quite a Python identifier.
+	nameRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`)
+	})
+	// versionSpecRe is one clause of a version specifier.
+	versionSpecRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(~=|===?|!=|<=?|>=?)\s*[A-Z0-9\-_.*+!]+$`)
+	})
+	// requirementRe splits a requirement into name, [extras], version
+	// (parenthesised, operator or @ url) and ;marker.
+	requirementRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])` +
+			`\s*(?P<extras>\[.*\])?` +
+			`\s*(?P<version>[(=~<>!@][^;]*)?` +
+			`\s*(?P<envmark>;.*)?$`)
+	})
+	markerOpRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(~=|===?|!=|<=?|>=?|\s+in\s+|\s+not in\s+)`)
+	})
+	markerBoolRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\s+(?:and|or)\s+`)
+	})
+)
+
+// markerVars are the environment marker variables flit accepts.
+var markerVars = map[string]bool{
+	"python_version": true, "python_full_version": true, "os_name": true, "sys_platform": true,
+	"platform_release": true, "platform_system": true, "platform_version": true, "platform_machine": true,
+	"platform_python_implementation": true, "implementation_name": true,
+	"implementation_version": true, "extra": true,
+}
+
+func validName(s string) bool { return nameRe().MatchString(s) }
+
+// isIdentifier approximates Python's str.isidentifier (XID_Start followed by
+// XID_Continue characters).
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		start := r == '_' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r)
+		if i == 0 {
+			if !start {
+				return false
+			}
+			continue
+		}
+		if !start && !unicode.IsDigit(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsIdentifier reports whether s is a valid Python identifier.
+func IsIdentifier(s string) bool { return isIdentifier(s) }
+
+// validVersionSpecifier checks every comma-separated clause.
+func validVersionSpecifier(s string) bool {
+	for _, clause := range strings.Split(s, ",") {
+		if !versionSpecRe().MatchString(strings.TrimSpace(clause)) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckRequirement returns flit's problems with one requirement string
+// (a Requires-Dist value), with flit's messages.
+//
+// Two of flit's false alarms are fixed: spaces between a parenthesised
+// version and the marker ("x (>=1) ; ...") and parentheses around marker
+// clauses after a space ("; (os_name == 'nt')") are accepted.
+func CheckRequirement(req string) []string {
+	m := requirementRe().FindStringSubmatch(req)
+	if m == nil {
+		return []string{"Could not parse requirement: " + pyRepr(req)}
+	}
+	re := requirementRe()
+	extras := m[re.SubexpIndex("extras")]
+	version := m[re.SubexpIndex("version")]
+	envmark := m[re.SubexpIndex("envmark")]
+	var probs []string
+	if extras != "" {
+		for _, e := range strings.Split(extras[1:len(extras)-1], ",") {
+			if !validName(strings.TrimSpace(e)) {
+				probs = append(probs, "Invalid extras in requirement: "+pyRepr(req))
+				break
+			}
+		}
+	}
+	if version != "" {
+		v := strings.TrimRight(version, " \t")
+		if strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+			v = v[1 : len(v)-1]
+		}
+		if !strings.HasPrefix(v, "@") && !validVersionSpecifier(v) {
+			probs = append(probs, "Invalid version specifier "+pyRepr(v)+" in requirement "+pyRepr(req))
+		}
+	}
+	if envmark != "" {
+		probs = append(probs, CheckMarker(envmark[1:])...)
+	}
+	return probs
+}
+
+// CheckMarker returns flit's problems with an environment marker: each
+// and/or clause must be "lhs op rhs" with known variables or quoted strings.
+func CheckMarker(em string) []string {
+	var probs []string
+	for _, c := range markerBoolRe().Split(em, -1) {
+		body := strings.Trim(strings.TrimSpace(c), "()")
+		ops := markerOpRe().FindAllStringIndex(body, -1)
+		if len(ops) != 1 {
+			probs = append(probs, "Invalid expression in environment marker: "+pyRepr(c))
+			continue
+		}
+		for _, v := range []string{body[:ops[0][0]], body[ops[0][1]:]} {
+			v = strings.TrimSpace(v)
+			if strings.HasPrefix(v, `"`) || strings.HasPrefix(v, "'") {
+				if len(v) < 2 || v[len(v)-1] != v[0] {
+					probs = append(probs, "Invalid string in environment marker: "+v)
+				}
+			} else if !markerVars[v] {
+				probs = append(probs, "Invalid variable name in environment marker: "+pyRepr(v))
+			}
+		}
+	}
+	return probs
+}
