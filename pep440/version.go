@@ -62,16 +62,16 @@ func (e *InvalidVersionError) Error() string {
 
 // captures is what the grammar matcher records, as raw (lowercased) text.
 type captures struct {
-	epoch           string
-	hasEpoch        bool
-	release         []string
-	preL, preN      string
-	postN1          string
-	postL, postN2   string
-	hasPost1        bool
-	devL, devN      string
-	local           string
-	hasLocal        bool
+	epoch         string
+	hasEpoch      bool
+	release       []string
+	preL, preN    string
+	postN1        string
+	postL, postN2 string
+	hasPost1      bool
+	devL, devN    string
+	local         string
+	hasLocal      bool
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
