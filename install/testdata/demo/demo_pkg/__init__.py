@@ -1,0 +1,4 @@
+"""Demo package."""
+def main():
+    print("demo main ran")
+    return 0

@@ -1,0 +1,1 @@
+def gui(): print("gui")

@@ -1,0 +1,338 @@
+package install
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// A staged file waits in a stage directory until commit renames it to dest.
+type staged struct {
+	root    string // the scheme directory dest must stay within
+	dest    string // final absolute path
+	tmp     string // staged absolute path
+	link    bool   // a symlink we made (dev installs)
+	replace bool   // may replace a directory in the way (dev installs)
+	hash    string // RECORD hash ("" for symlinks and .pyc)
+	size    int64
+}
+
+// txn is one install: staging directories, then a commit that backs up
+// what it replaces and can be rolled back.
+type txn struct {
+	stages  map[string]string // scheme root -> stage dir
+	stageOf map[string]string // scheme root -> the root's path inside the stage dir
+	files   []*staged
+
+	backups     [][2]string // {original, backup}
+	placed      []string
+	createdDirs []string
+	safeDirs    map[string]bool
+
+	// hook, when set (tests), runs before each file is moved into place.
+	hook func(dest string) error
+}
+
+// testCommitHook lets tests inject a failure in the middle of a commit.
+var testCommitHook func(dest string) error
+
+func newTxn() *txn {
+	return &txn{stages: map[string]string{}, stageOf: map[string]string{}, safeDirs: map[string]bool{}, hook: testCommitHook}
+}
+
+func randSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// stagePath returns where the file that will live at root/rel is staged,
+// creating the stage directory for root on first use. The stage directory
+// is made in the nearest existing ancestor of root, so that it is on the
+// same file system and a rename moves the file into place.
+func (t *txn) stagePath(root, rel string) (string, error) {
+	base, ok := t.stageOf[root]
+	if !ok {
+		anc := root
+		for {
+			if fi, err := os.Stat(anc); err == nil && fi.IsDir() {
+				break
+			}
+			parent := filepath.Dir(anc)
+			if parent == anc {
+				return "", fmt.Errorf("%s: no existing parent directory", root)
+			}
+			anc = parent
+		}
+		dir, err := os.MkdirTemp(anc, ".goflit-stage-")
+		if err != nil {
+			return "", fmt.Errorf("cannot stage files for %s: %v", root, err)
+		}
+		t.stages[root] = dir
+		sub, _ := filepath.Rel(anc, root)
+		base = filepath.Join(dir, sub)
+		t.stageOf[root] = base
+	}
+	return filepath.Join(base, filepath.FromSlash(rel)), nil
+}
+
+// add registers a staged file.
+func (t *txn) add(s *staged) { t.files = append(t.files, s) }
+
+// cleanupStages removes the stage directories.
+func (t *txn) cleanupStages() {
+	for _, d := range t.stages {
+		os.RemoveAll(d)
+	}
+	t.stages = map[string]string{}
+}
+
+// within reports whether p is root or below it (lexically).
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil || filepath.IsAbs(rel) {
+		return false
+	}
+	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)))
+}
+
+// ensureDir creates dir (below root) component by component, refusing to go
+// through a symlink that leads outside root. Created directories are
+// remembered for rollback.
+func (t *txn) ensureDir(root, dir string) error {
+	if t.safeDirs[dir] {
+		return nil
+	}
+	if !within(root, dir) {
+		return fmt.Errorf("%s: outside the target directory %s", dir, root)
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err != nil {
+		// The root itself does not exist yet: create it (its own
+		// ancestors are the interpreter's business, not the wheel's).
+		if err := t.mkdirs(root); err != nil {
+			return err
+		}
+		if realRoot, err = filepath.EvalSymlinks(root); err != nil {
+			return err
+		}
+	}
+	rel, _ := filepath.Rel(root, dir)
+	cur := root
+	if rel != "." {
+		for _, c := range strings.Split(rel, string(filepath.Separator)) {
+			cur = filepath.Join(cur, c)
+			if t.safeDirs[cur] {
+				continue
+			}
+			fi, err := os.Lstat(cur)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				if err := os.Mkdir(cur, 0o777); err != nil {
+					return fmt.Errorf("cannot create %s: %v", cur, err)
+				}
+				t.createdDirs = append(t.createdDirs, cur)
+			case err != nil:
+				return err
+			case fi.Mode()&fs.ModeSymlink != 0:
+				real, err := filepath.EvalSymlinks(cur)
+				if err != nil {
+					return fmt.Errorf("%s is a broken symlink: remove it and try again", cur)
+				}
+				if !within(realRoot, real) {
+					return fmt.Errorf("refusing to install through %s: it is a symlink to %s, outside %s", cur, real, root)
+				}
+				if fi2, err := os.Stat(cur); err != nil || !fi2.IsDir() {
+					return fmt.Errorf("cannot install into %s: it is not a directory", cur)
+				}
+			case !fi.IsDir():
+				return fmt.Errorf("cannot install into %s: a file is in the way (it is not a directory)", cur)
+			}
+			t.safeDirs[cur] = true
+		}
+	}
+	t.safeDirs[dir] = true
+	return nil
+}
+
+// mkdirs is os.MkdirAll that remembers the directories it created.
+func (t *txn) mkdirs(dir string) error {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o777); err != nil {
+			return fmt.Errorf("cannot create %s: %v", missing[i], err)
+		}
+		t.createdDirs = append(t.createdDirs, missing[i])
+	}
+	return nil
+}
+
+// backup moves p aside (to a hidden sibling) so that commit can replace it
+// and rollback can restore it.
+func (t *txn) backup(p string) error {
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".goflit-old-"+randSuffix())
+	if err := os.Rename(p, tmp); err != nil {
+		return fmt.Errorf("cannot replace %s: %v", p, err)
+	}
+	t.backups = append(t.backups, [2]string{p, tmp})
+	return nil
+}
+
+// commit moves the staged files into place, first moving aside the files
+// they replace and the files of remove (old installs' files the new one
+// does not have). On error everything is rolled back.
+func (t *txn) commit(remove []string, allowed []string) (err error) {
+	defer func() {
+		if err != nil {
+			t.rollback()
+		}
+	}()
+	// dist-info files last, RECORD the very last: an interrupted commit
+	// never leaves a RECORD that lists files not yet in place.
+	sort.SliceStable(t.files, func(i, j int) bool {
+		return orderKey(t.files[i].dest) < orderKey(t.files[j].dest)
+	})
+	dests := map[string]bool{}
+	for _, f := range t.files {
+		if dests[f.dest] {
+			return fmt.Errorf("%s would be installed twice", f.dest)
+		}
+		dests[f.dest] = true
+	}
+	// Old files: only files and symlinks, only inside the environment.
+	for _, p := range remove {
+		if dests[p] {
+			continue
+		}
+		fi, err := os.Lstat(p)
+		if err != nil || fi.IsDir() {
+			continue
+		}
+		if !t.parentWithin(p, allowed) {
+			continue
+		}
+		if err := t.backup(p); err != nil {
+			return err
+		}
+	}
+	for _, f := range t.files {
+		if err := t.ensureDir(f.root, filepath.Dir(f.dest)); err != nil {
+			return err
+		}
+		if fi, err := os.Lstat(f.dest); err == nil {
+			if fi.IsDir() && !f.replace {
+				return fmt.Errorf("cannot install %s: a directory is in the way (remove it and try again)", f.dest)
+			}
+			if err := t.backup(f.dest); err != nil {
+				return err
+			}
+		}
+		if t.hook != nil {
+			if err := t.hook(f.dest); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(f.tmp, f.dest); err != nil {
+			return fmt.Errorf("cannot install %s: %v", f.dest, err)
+		}
+		t.placed = append(t.placed, f.dest)
+	}
+	// Success: drop backups and stages, prune directories left empty.
+	var emptied []string
+	for _, b := range t.backups {
+		os.RemoveAll(b[1])
+		if !dests[b[0]] {
+			emptied = append(emptied, filepath.Dir(b[0]))
+		}
+	}
+	t.cleanupStages()
+	pruneEmpty(emptied, allowed)
+	t.backups, t.placed, t.createdDirs = nil, nil, nil
+	return nil
+}
+
+func orderKey(dest string) string {
+	dir := filepath.Base(filepath.Dir(dest))
+	switch {
+	case strings.HasSuffix(dir, ".dist-info") && filepath.Base(dest) == "RECORD":
+		return "2" + dest
+	case strings.HasSuffix(dir, ".dist-info"):
+		return "1" + dest
+	}
+	return "0" + dest
+}
+
+// parentWithin reports whether p's real parent directory is inside one of
+// the allowed roots (so that removing p cannot touch anything outside).
+func (t *txn) parentWithin(p string, allowed []string) bool {
+	realParent, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		return false
+	}
+	for _, r := range allowed {
+		rr, err := filepath.EvalSymlinks(r)
+		if err == nil && within(rr, realParent) {
+			return true
+		}
+	}
+	return false
+}
+
+// rollback undoes a partial commit: placed files are removed, backups
+// restored, created directories removed, stages deleted.
+func (t *txn) rollback() {
+	for i := len(t.placed) - 1; i >= 0; i-- {
+		os.RemoveAll(t.placed[i])
+	}
+	for i := len(t.backups) - 1; i >= 0; i-- {
+		b := t.backups[i]
+		os.Rename(b[1], b[0])
+	}
+	t.cleanupStages()
+	for i := len(t.createdDirs) - 1; i >= 0; i-- {
+		os.Remove(t.createdDirs[i])
+	}
+	t.placed, t.backups, t.createdDirs = nil, nil, nil
+}
+
+// pruneEmpty removes the directories in dirs, and their parents, while they
+// are empty and strictly inside one of the roots (never a root itself nor
+// one of its ancestors).
+func pruneEmpty(dirs []string, roots []string) {
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
+	for _, d := range dirs {
+		for {
+			inside, protected := false, false
+			for _, r := range roots {
+				r = filepath.Clean(r)
+				if within(d, r) {
+					protected = true
+				} else if within(r, d) {
+					inside = true
+				}
+			}
+			if protected || !inside || os.Remove(d) != nil {
+				break
+			}
+			d = filepath.Dir(d)
+		}
+	}
+}
