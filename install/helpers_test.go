@@ -190,6 +190,8 @@ func makeWheel(t *testing.T, dir, name string, files []wheelFile, record func(st
 // recLog records log messages.
 type recLog struct{ lines []string }
 
-func (l *recLog) Infof(f string, a ...any)  { l.lines = append(l.lines, "info: "+fmt.Sprintf(f, a...)) }
-func (l *recLog) Warnf(f string, a ...any)  { l.lines = append(l.lines, "warn: "+fmt.Sprintf(f, a...)) }
-func (l *recLog) Debugf(f string, a ...any) { l.lines = append(l.lines, "debug: "+fmt.Sprintf(f, a...)) }
+func (l *recLog) Infof(f string, a ...any) { l.lines = append(l.lines, "info: "+fmt.Sprintf(f, a...)) }
+func (l *recLog) Warnf(f string, a ...any) { l.lines = append(l.lines, "warn: "+fmt.Sprintf(f, a...)) }
+func (l *recLog) Debugf(f string, a ...any) {
+	l.lines = append(l.lines, "debug: "+fmt.Sprintf(f, a...))
+}
