@@ -3,6 +3,7 @@ package pep440
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -382,4 +383,29 @@ func FuzzSpecifier(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFlit40 replays the results flit_core 4.0.0's normalise_version gave
+// for testdata/corpus.json (recorded by testdata/gen_flit40.py).
+func TestFlit40(t *testing.T) {
+	data, err := os.ReadFile("testdata/flit40.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct{ In, Out, Err string }
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 100 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, c := range cases {
+		got, err := Normalize(c.In)
+		switch {
+		case c.Err != "" && (err == nil || err.Error() != c.Err):
+			t.Errorf("Normalize(%q) = %q, %v; flit: error %q", c.In, got, err, c.Err)
+		case c.Err == "" && (err != nil || got != c.Out):
+			t.Errorf("Normalize(%q) = %q, %v; flit: %q", c.In, got, err, c.Out)
+		}
+	}
 }
