@@ -18,3 +18,5 @@ require (
 )
 
 require golang.org/x/sys v0.49.0 // indirect; required by x/term
+
+require golang.org/x/tools v0.26.0 // indirect; required by testscript (tests only)

@@ -88,6 +88,11 @@ type Options struct {
 	Python string
 	// NoImport forbids the import fallback (an error names the field instead).
 	NoImport bool
+	// DeferImport: when the import fallback would be needed, set
+	// Project.NeedsImport and leave version/description unset instead of
+	// importing or failing (used by the PEP 517 get_requires hooks, which must
+	// not import the project). The Project is then not buildable.
+	DeferImport bool
 	// Getenv reads environment variables (nil = os.Getenv).
 	Getenv func(string) string
 	Log    diag.Logger
