@@ -1,0 +1,267 @@
+// Package build is the orchestration behind `flit build` (and, later, the
+// PEP 517 backend and `flit install`): load the project, build the sdist
+// and/or the wheel, and put them in the output directory only when
+// everything succeeded.
+//
+// When both formats are built, the sdist comes first and the wheel is built
+// from the unpacked sdist in a temporary directory, as flit does, so that a
+// file missing from the sdist breaks the build instead of the user's
+// install later.
+package build
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"goflit/internal/diag"
+	"goflit/internal/validate"
+	"goflit/pyproject"
+	"goflit/sdist"
+	"goflit/wheel"
+)
+
+// Request describes one build.
+type Request struct {
+	ProjectFile string   // path of pyproject.toml
+	Formats     []string // "wheel", "sdist"; empty = both
+	UseVCS      *bool    // nil = the profile's default (4.x: no, 3.x: yes)
+	OutDir      string   // "" = <project>/dist
+	Getenv      func(string) string
+	Log         diag.Logger
+	// Validate runs the flit command line's extra checks (classifiers,
+	// entry points, URLs, ...) as `flit build` does; the PEP 517 backend
+	// leaves it off, as flit_core does.
+	Validate       bool
+	ConfigSettings map[string]string
+	// Wheel and Sdist carry further options (extension files, tag, ...);
+	// SourceDateEpoch and Log are filled in from the request.
+	Wheel wheel.Options
+	Sdist sdist.Options
+}
+
+// Artifact is one file built.
+type Artifact struct {
+	Format   string // "wheel" or "sdist"
+	Path     string // absolute path in the output directory
+	Filename string
+}
+
+// Formats checks a --format list and returns it deduplicated in flit's
+// order (sdist first). An unknown value is an error naming it.
+func Formats(in []string) (sdistWanted, wheelWanted bool, err error) {
+	if len(in) == 0 {
+		return true, true, nil
+	}
+	var bad []string
+	for _, f := range in {
+		switch f {
+		case "sdist":
+			sdistWanted = true
+		case "wheel":
+			wheelWanted = true
+		default:
+			bad = append(bad, f)
+		}
+	}
+	if len(bad) > 0 {
+		return false, false, fmt.Errorf("unknown package formats: %s (use wheel or sdist)", strings.Join(bad, ", "))
+	}
+	return sdistWanted, wheelWanted, nil
+}
+
+// Run builds what req asks for.
+func Run(req Request) ([]Artifact, error) {
+	if req.Log == nil {
+		req.Log = diag.Discard
+	}
+	if req.Getenv == nil {
+		req.Getenv = os.Getenv
+	}
+	log := req.Log
+	wantSdist, wantWheel, err := Formats(req.Formats)
+	if err != nil {
+		return nil, err
+	}
+	p, err := load(req, req.ProjectFile)
+	if err != nil {
+		return nil, err
+	}
+	outDir := req.OutDir
+	if outDir == "" {
+		outDir = filepath.Join(p.Root, "dist")
+	}
+	if outDir, err = filepath.Abs(outDir); err != nil {
+		return nil, err
+	}
+	// Everything is built in a staging directory next to outDir and moved
+	// in at the end, so a failure leaves outDir exactly as it was.
+	parent := filepath.Dir(outDir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	stage, err := os.MkdirTemp(parent, ".goflit-build-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage)
+
+	sde := req.Getenv("SOURCE_DATE_EPOCH")
+	var built []Artifact
+	var sdistPath string
+	if wantSdist {
+		useVCS := p.Profile.UseVCSByDefault
+		if req.UseVCS != nil {
+			useVCS = *req.UseVCS
+		}
+		opts := req.Sdist
+		opts.UseVCS, opts.SourceDateEpoch, opts.Log = useVCS, sde, log
+		name, err := sdist.Build(p, stage, opts)
+		if err != nil {
+			return nil, err
+		}
+		sdistPath = filepath.Join(stage, name)
+		built = append(built, Artifact{Format: "sdist", Filename: name})
+	}
+	if wantWheel {
+		wp := p
+		if sdistPath != "" {
+			unpacked, err := os.MkdirTemp("", "goflit-unpack-")
+			if err != nil {
+				return nil, err
+			}
+			defer os.RemoveAll(unpacked)
+			top, err := Unpack(sdistPath, unpacked)
+			if err != nil {
+				return nil, fmt.Errorf("unpacking the sdist: %w", err)
+			}
+			log.Debugf("building the wheel from the unpacked sdist in %s", top)
+			if wp, err = load(Request{Getenv: req.Getenv, Log: diag.Discard}, filepath.Join(top, filepath.Base(p.File))); err != nil {
+				return nil, fmt.Errorf("the project unpacked from the sdist does not load (is a file missing from the sdist?): %w", err)
+			}
+		}
+		opts := req.Wheel
+		opts.SourceDateEpoch, opts.Log = sde, log
+		name, err := wheel.Build(wp, stage, opts)
+		if err != nil {
+			return nil, err
+		}
+		built = append(built, Artifact{Format: "wheel", Filename: name})
+	}
+
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, err
+	}
+	for i := range built {
+		a := &built[i]
+		a.Path = filepath.Join(outDir, a.Filename)
+		if err := os.Rename(filepath.Join(stage, a.Filename), a.Path); err != nil {
+			return nil, err
+		}
+	}
+	return built, nil
+}
+
+func load(req Request, file string) (*pyproject.Project, error) {
+	allow := req.Getenv("FLIT_ALLOW_INVALID") != ""
+	p, err := pyproject.Load(file, pyproject.Options{AllowInvalid: allow, Getenv: req.Getenv, Log: req.Log})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range p.Warnings {
+		req.Log.Warnf("%s", w.Error())
+	}
+	if req.Validate {
+		list := validate.Project(p, validate.Options{AllowInvalid: allow, NoNetwork: req.Getenv("FLIT_NO_NETWORK") != ""})
+		for _, w := range list.Warnings() {
+			req.Log.Warnf("%s", w.Error())
+		}
+		if err := list.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Unpack extracts an sdist into dest safely (like Python's tarfile 'data'
+// filter: no absolute paths, no "..", links must stay inside dest, only
+// files, directories and symlinks) and returns the path of its single top
+// folder. File modes and modification times are restored.
+func Unpack(sdistPath, dest string) (string, error) {
+	f, err := os.Open(sdistPath)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", sdistPath, err)
+	}
+	tr := tar.NewReader(gz)
+	top := ""
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", sdistPath, err)
+		}
+		name := h.Name
+		if strings.HasPrefix(name, "/") || path.Clean(name) != strings.TrimSuffix(name, "/") || strings.HasPrefix(path.Clean(name), "..") {
+			return "", fmt.Errorf("%s: member %q has an unsafe path", sdistPath, name)
+		}
+		first, _, _ := strings.Cut(name, "/")
+		if top == "" {
+			top = first
+		} else if first != top {
+			return "", fmt.Errorf("%s: members %q and %q are not in one top folder", sdistPath, top, name)
+		}
+		target := filepath.Join(dest, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return "", err
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return "", err
+			}
+		case tar.TypeReg:
+			out, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, os.FileMode(h.Mode&0o755|0o600))
+			if err != nil {
+				return "", err
+			}
+			_, err = io.Copy(out, tr)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return "", err
+			}
+			if err := os.Chtimes(target, h.ModTime, h.ModTime); err != nil {
+				return "", err
+			}
+		case tar.TypeSymlink:
+			link := h.Linkname
+			resolved := path.Join(path.Dir(name), link)
+			if path.IsAbs(link) || strings.HasPrefix(resolved, "..") {
+				return "", fmt.Errorf("%s: symlink %q points outside the sdist (%s)", sdistPath, name, link)
+			}
+			if err := os.Symlink(filepath.FromSlash(link), target); err != nil {
+				return "", err
+			}
+		default:
+			return "", fmt.Errorf("%s: member %q is not a file, directory or symlink", sdistPath, name)
+		}
+	}
+	if top == "" {
+		return "", errors.New(sdistPath + ": empty sdist")
+	}
+	return filepath.Join(dest, top), nil
+}

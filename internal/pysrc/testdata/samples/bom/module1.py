@@ -1,0 +1,2 @@
+﻿"""BOM and café"""
+__version__ = "1.0"

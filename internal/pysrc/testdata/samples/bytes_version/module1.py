@@ -1,0 +1,2 @@
+"""A bytes version"""
+__version__ = b'1.0'

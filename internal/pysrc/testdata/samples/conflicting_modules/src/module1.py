@@ -1,0 +1,2 @@
+"""Example module"""
+__version__ = "0.2"

@@ -1,0 +1,2 @@
+"""An empty version is falsy: flit imports the module instead"""
+__version__ = ''

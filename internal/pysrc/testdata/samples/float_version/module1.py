@@ -1,0 +1,2 @@
+"""A float version"""
+__version__ = 0.1

@@ -1,0 +1,3 @@
+"""Imposter docstring that shouldn't be used"""
+
+__version__ = '0.5.8'

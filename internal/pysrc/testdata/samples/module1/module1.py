@@ -1,0 +1,3 @@
+"""Example module"""
+
+__version__ = '0.1'

@@ -1,0 +1,1 @@
+"Docstring"; import os; __version__ = '0.4'

@@ -1,0 +1,5 @@
+"""Docstring"""
+
+__version__ = "1.0
+
+def f(): pass

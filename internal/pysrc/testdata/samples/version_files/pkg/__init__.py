@@ -1,0 +1,2 @@
+"""The package docstring wins; the version comes from version.py."""
+from .version import __version__

@@ -1,0 +1,2 @@
+"""not this docstring"""
+__version__ = "1.0"
