@@ -1,0 +1,297 @@
+package cext
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"goflit/internal/testutil"
+)
+
+var sprintf = fmt.Sprintf
+
+func examplesDir(name string) string {
+	return filepath.Join(testutil.ModuleRoot(), "examples", name)
+}
+
+// TestExamplesGCC builds every example with gcc in place and calls the
+// built functions from Debian's python3.
+func TestExamplesGCC(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	cases := []struct {
+		example, srcdir, code, want, tag string
+		files                            []string
+	}{
+		{"ext-c", "", "import extc; print(extc.add(2, 40), extc.fib(10), extc.scaled(5))", "42 55 15",
+			"cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64", []string{"extc/_speed.cpython-311-x86_64-linux-gnu.so"}},
+		{"ext-cpp", "src", "import extcpp; print(extcpp.join('-', ['a', 'b', 'c']), extcpp.sum_squares([1, 2, 3]))", "a-b-c 14",
+			"", []string{"extcpp/_vec.cpython-311-x86_64-linux-gnu.so"}},
+		{"ext-abi3", "", "import extabi3, extabi3._limited as m; print(extabi3.mul(6, 7), m.__file__.endswith('.abi3.so'))", "42 True",
+			"cp38-abi3-manylinux_2_5_x86_64.manylinux1_x86_64", []string{"extabi3/_limited.abi3.so"}},
+		{"ext-zlig", "src", "import demo; print(demo.add(1, 2))", "3",
+			"cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64", []string{"demo/demo.cpython-311-x86_64-linux-gnu.so"}},
+	}
+	cache := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.example, func(t *testing.T) {
+			p := project(t, examplesDir(c.example))
+			res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+				InPlace: true, Python: py, CacheDir: cache})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range res.Files {
+				got = append(got, f.ArchivePath)
+				if _, err := os.Stat(f.DiskPath); err != nil {
+					t.Errorf("built file missing: %v", err)
+				}
+			}
+			if !slices.Equal(got, c.files) {
+				t.Errorf("files = %v, want %v", got, c.files)
+			}
+			if c.tag != "" && res.Tag != c.tag {
+				t.Errorf("tag = %s, want %s", res.Tag, c.tag)
+			}
+			if !strings.HasPrefix(res.Tag, "cp3") || !strings.Contains(res.Tag, "manylinux_") {
+				t.Errorf("tag = %s, want a verified manylinux tag", res.Tag)
+			}
+			info, err := ReadELF(res.Files[0].DiskPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			leaf := strings.SplitN(filepath.Base(c.files[0]), ".", 2)[0]
+			if !slices.Equal(info.Exported, []string{"PyInit_" + leaf}) {
+				t.Errorf("exported symbols = %v, want only PyInit_%s", info.Exported, leaf)
+			}
+			for _, lib := range info.Needed {
+				if strings.Contains(lib, "python") || strings.Contains(lib, "stdc++") {
+					t.Errorf("module needs %s", lib)
+				}
+			}
+			if got := pyRun(t, py, filepath.Join(p.Root, c.srcdir), c.code); got != c.want {
+				t.Errorf("python says %q, want %q", got, c.want)
+			}
+			// Sources stay out of the wheel; the modules' own stale copies too.
+			for _, s := range res.SdistExtra {
+				if rel, ok := relToSource(p, s); ok && !res.ExcludeFromWheel(rel) {
+					t.Errorf("source %s would be in the wheel", rel)
+				}
+			}
+			if !res.ExcludeFromWheel(c.files[0]) {
+				t.Errorf("in-tree build output %s not excluded from the wheel", c.files[0])
+			}
+		})
+	}
+}
+
+// cacheProject is a three-unit extension: mod.c includes common.h, one.c
+// includes one.h, two.c includes two.h.
+func cacheProject(t *testing.T) string {
+	return writeTree(t, map[string]string{
+		"pyproject.toml": `[project]
+name = "cachepkg"
+version = "1"
+description = "x"
+[tool.goflit]
+extensions = [{name = "cachepkg._m", sources = ["cachepkg/*.c"], include-dirs = ["cachepkg/include"]}]
+`,
+		"cachepkg/__init__.py":        "",
+		"cachepkg/include/common.h":   "#define COMMON 1\n",
+		"cachepkg/include/one.h":      "int one(void);\n",
+		"cachepkg/include/two.h":      "int two(void);\n",
+		"cachepkg/one.c":              "#include \"one.h\"\nint one(void) { return 1; }\n",
+		"cachepkg/two.c":              "#include \"two.h\"\nint two(void) { return 2; }\n",
+		"cachepkg/mod.c":              modSource("_m", "one() + two() + COMMON", "#include \"common.h\"\n#include \"one.h\"\n#include \"two.h\"\n"),
+		"cachepkg/include/unused.txt": "not a header\n",
+	})
+}
+
+func modSource(leaf, expr, includes string) string {
+	return `#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+` + includes + `
+static PyObject *value(PyObject *self, PyObject *noargs) { return PyLong_FromLong(` + expr + `); }
+static PyMethodDef methods[] = {{"value", value, METH_NOARGS, ""}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "` + leaf + `", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_` + leaf + `(void) { return PyModule_Create(&def); }
+`
+}
+
+func compiledFiles(l *recLog) []string {
+	var out []string
+	for _, line := range l.grep("debug: compile: ") {
+		f := strings.Fields(line)
+		for i, w := range f {
+			if w == "-c" && i+1 < len(f) {
+				out = append(out, f[i+1])
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestCache(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	cache := t.TempDir()
+	src := cacheProject(t)
+	build := func() (*Result, *recLog) {
+		t.Helper()
+		p := project(t, src) // a fresh directory every time, as pip uses
+		log := &recLog{}
+		res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+			OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, log
+	}
+	res, log := build()
+	if got := compiledFiles(log); !slices.Equal(got, []string{"cachepkg/mod.c", "cachepkg/one.c", "cachepkg/two.c"}) {
+		t.Fatalf("cold build compiled %v", got)
+	}
+	if res.Compiled != 3 || res.Cached != 0 || res.Linked != 1 {
+		t.Errorf("cold build: compiled %d, cached %d, linked %d", res.Compiled, res.Cached, res.Linked)
+	}
+	first, _ := os.ReadFile(res.Files[0].DiskPath)
+
+	res, log = build()
+	if got := compiledFiles(log); len(got) != 0 || log.count("debug: link: ") != 0 {
+		t.Fatalf("warm build ran the compiler: %v", log.grep("debug: "))
+	}
+	if res.Cached != 3 || res.Linked != 0 {
+		t.Errorf("warm build: compiled %d, cached %d, linked %d", res.Compiled, res.Cached, res.Linked)
+	}
+	second, _ := os.ReadFile(res.Files[0].DiskPath)
+	if string(first) != string(second) {
+		t.Error("warm build produced a different module")
+	}
+
+	// A header change recompiles exactly the units that include it.
+	if err := os.WriteFile(filepath.Join(src, "cachepkg/include/one.h"), []byte("int one(void); /* changed */\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, log = build()
+	if got := compiledFiles(log); !slices.Equal(got, []string{"cachepkg/mod.c", "cachepkg/one.c"}) {
+		t.Errorf("after editing one.h compiled %v, want mod.c and one.c", got)
+	}
+	// Only a timestamp change: nothing to do (the cache is content-addressed).
+	now := filepath.Join(src, "cachepkg/include/two.h")
+	if err := os.Chtimes(now, testTime, testTime); err != nil {
+		t.Fatal(err)
+	}
+	_, log = build()
+	if got := compiledFiles(log); len(got) != 0 {
+		t.Errorf("touching two.h recompiled %v", got)
+	}
+	// A flag change is a different key.
+	p := project(t, src)
+	log = &recLog{}
+	if _, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc", "build-type": "size"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log}); err != nil {
+		t.Fatal(err)
+	}
+	if got := compiledFiles(log); len(got) != 3 {
+		t.Errorf("build-type change compiled %v, want all three", got)
+	}
+}
+
+func TestInPlaceStale(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	p := project(t, examplesDir("ext-c"))
+	stale := filepath.Join(p.Root, "extc", "_speed.cpython-310-x86_64-linux-gnu.so")
+	if err := os.WriteFile(stale, []byte("old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := `{"python": "/old/python", "files": [{"path": "extc/_speed.cpython-310-x86_64-linux-gnu.so", "extension": "extc._speed"}]}`
+	if err := os.WriteFile(filepath.Join(p.Root, ManifestName), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := &recLog{}
+	res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+		InPlace: true, Python: py, CacheDir: t.TempDir(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale module still there (%v)", err)
+	}
+	want := filepath.Join(p.Root, "extc", "_speed.cpython-311-x86_64-linux-gnu.so")
+	if res.Files[0].DiskPath != want {
+		t.Errorf("built %s, want %s", res.Files[0].DiskPath, want)
+	}
+	data, err := os.ReadFile(filepath.Join(p.Root, ManifestName))
+	if err != nil || !strings.Contains(string(data), `"path": "extc/_speed.cpython-311-x86_64-linux-gnu.so"`) ||
+		!strings.Contains(string(data), `"extc/csrc/speed.c"`) {
+		t.Errorf("manifest = %s (%v)", data, err)
+	}
+	if got := pyRun(t, py, p.Root, "import extc; print(extc.fib(20))"); got != "6765" {
+		t.Errorf("fib(20) = %s", got)
+	}
+}
+
+func TestCompileErrorShowsCompilerOutput(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"bad\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"bad._b\", sources = [\"bad/b.c\"]}]\n",
+		"bad/__init__.py": "",
+		"bad/b.c":         "int main(void) { return undefined_thing; }\n",
+	})
+	_, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, `compiling bad/b.c (extension "bad._b") failed`) || !strings.Contains(msg, "undefined_thing") {
+		t.Errorf("error = %s", msg)
+	}
+}
+
+func TestGlibcTags(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	// getrandom is GLIBC_2.25: gcc links getrandom@GLIBC_2.25, so the
+	// wheel must not claim manylinux_2_17.
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"rnd\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"rnd._r\", sources = [\"rnd/r.c\"]}]\n",
+		"rnd/__init__.py": "",
+		"rnd/r.c":         modSource("_r", "(long)getrandom(buf, sizeof buf, 0)", "#include <sys/random.h>\nstatic char buf[4];\n"),
+	})
+	res, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(res.Tag, "manylinux_2_17") || strings.Contains(res.Tag, "manylinux2014") {
+		t.Errorf("getrandom module tagged %s", res.Tag)
+	}
+	if res.Tag != "cp311-cp311-manylinux_2_26_x86_64" {
+		t.Errorf("tag = %s, want cp311-cp311-manylinux_2_26_x86_64 (getrandom@GLIBC_2.25)", res.Tag)
+	}
+	// Requiring 2_17 fails with the reason.
+	_, err = Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc", "manylinux": "2_17"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), `manylinux = "2_17" is not met`) || !strings.Contains(err.Error(), "manylinux_2_26") {
+		t.Errorf("manylinux=2_17 error = %v", err)
+	}
+	// manylinux = off gives the honest linux tag.
+	res, err = Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc", "manylinux": "off"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	if err != nil || res.Tag != "cp311-cp311-linux_x86_64" {
+		t.Errorf("manylinux=off: tag %v, err %v", res, err)
+	}
+}
+
+var testTime = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)

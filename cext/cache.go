@@ -1,0 +1,315 @@
+package cext
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// cacheSchema is mixed into every key; bump it when the key recipe or the
+// layout changes.
+const cacheSchema = "goflit-ext-cache-v1"
+
+// maxManifestEntries bounds how many header sets are remembered per
+// (compiler, args, source).
+const maxManifestEntries = 8
+
+// Cache is the content-addressed store of objects and linked modules:
+//
+//	DIR/manifest/KK/KEY.json  (compiler, args, source) -> [(header, hash)...] -> object key
+//	DIR/obj/KK/KEY.o          compiled objects
+//	DIR/link/KK/KEY.so        linked modules
+//
+// All writes are atomic (temp file in the same directory, then rename), so
+// concurrent builds may share one cache.
+type Cache struct {
+	Dir string
+}
+
+// DefaultCacheDir is $XDG_CACHE_HOME/goflit/ext, else ~/.cache/goflit/ext.
+func DefaultCacheDir(getenv func(string) string) string {
+	if d := getenv("GOFLIT_EXT_CACHE"); d != "" {
+		return d
+	}
+	if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "goflit", "ext")
+	}
+	home := getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	if home == "" {
+		return filepath.Join(os.TempDir(), "goflit-ext-cache")
+	}
+	return filepath.Join(home, ".cache", "goflit", "ext")
+}
+
+func (c *Cache) path(kind, key, ext string) string {
+	return filepath.Join(c.Dir, kind, key[:2], key+ext)
+}
+
+// hashStrings hashes a list of strings unambiguously.
+func hashStrings(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s\x00", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fileHasher memoises file hashes for one build (many translation units
+// share headers).
+type fileHasher struct {
+	mu sync.Mutex
+	m  map[string]hashResult
+}
+
+type hashResult struct {
+	sum string
+	err error
+}
+
+func (fh *fileHasher) hash(path string) (string, error) {
+	fh.mu.Lock()
+	r, ok := fh.m[path]
+	fh.mu.Unlock()
+	if ok {
+		return r.sum, r.err
+	}
+	sum, err := hashFile(path)
+	fh.mu.Lock()
+	if fh.m == nil {
+		fh.m = map[string]hashResult{}
+	}
+	fh.m[path] = hashResult{sum, err}
+	fh.mu.Unlock()
+	return sum, err
+}
+
+// manifest lists, for one direct key, the header sets seen so far.
+type manifest struct {
+	Entries []manifestEntry `json:"entries"`
+}
+
+type manifestEntry struct {
+	Headers [][2]string `json:"headers"` // (path, sha256); "@/" paths are project-relative
+	Object  string      `json:"object"`  // object key
+}
+
+func (c *Cache) readManifest(key string) manifest {
+	var m manifest
+	data, err := os.ReadFile(c.path("manifest", key, ".json"))
+	if err == nil {
+		if json.Unmarshal(data, &m) != nil {
+			m = manifest{}
+		}
+	}
+	return m
+}
+
+// lookup returns the object key of the first manifest entry whose headers
+// all still hash the same, with its object on disk.
+func (c *Cache) lookup(key, root string, fh *fileHasher) (objKey string, ok bool) {
+	m := c.readManifest(key)
+next:
+	for _, e := range m.Entries {
+		for _, h := range e.Headers {
+			sum, err := fh.hash(resolveDep(h[0], root))
+			if err != nil || sum != h[1] {
+				continue next
+			}
+		}
+		if _, err := os.Stat(c.path("obj", e.Object, ".o")); err == nil {
+			return e.Object, true
+		}
+	}
+	return "", false
+}
+
+// record stores a new manifest entry in front of the older ones.
+func (c *Cache) record(key string, e manifestEntry) error {
+	m := c.readManifest(key)
+	out := manifest{Entries: []manifestEntry{e}}
+	for _, old := range m.Entries {
+		if old.Object != e.Object && len(out.Entries) < maxManifestEntries {
+			out.Entries = append(out.Entries, old)
+		}
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(c.path("manifest", key, ".json"), data, 0o644)
+}
+
+// objectKey is the key of an object given its direct key and header hashes.
+func objectKey(direct string, headers [][2]string) string {
+	parts := []string{direct}
+	for _, h := range headers {
+		parts = append(parts, h[0], h[1])
+	}
+	return hashStrings(parts...)
+}
+
+// store copies file src into the cache under kind/key atomically.
+func (c *Cache) store(kind, key, ext, src string) (string, error) {
+	dst := c.path(kind, key, ext)
+	if err := copyFileAtomic(src, dst, 0o644); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+// resolveDep turns a stored header path back into a file path.
+func resolveDep(p, root string) string {
+	if rel, ok := strings.CutPrefix(p, "@/"); ok {
+		return filepath.Join(root, filepath.FromSlash(rel))
+	}
+	return p
+}
+
+// normDep stores project files relative to the root ("@/rel") so that a
+// cache entry serves the same project in another directory.
+func normDep(p, root string) string {
+	if !filepath.IsAbs(p) {
+		return "@/" + filepath.ToSlash(filepath.Clean(p))
+	}
+	p = filepath.Clean(p)
+	if rel, err := filepath.Rel(root, p); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		return "@/" + filepath.ToSlash(rel)
+	}
+	return p
+}
+
+// parseDepfile reads a Makefile-style dependency file as written by
+// gcc/clang/zig -MD -MF: "target: dep dep \<newline> dep". Backslash-escaped
+// spaces and "$$" are unescaped. Only the prerequisites are returned, in
+// order, without duplicates.
+func parseDepfile(data []byte) ([]string, error) {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	var deps []string
+	seen := map[string]bool{}
+	var cur strings.Builder
+	inTarget := true
+	sawColon := false
+	flush := func() {
+		if cur.Len() == 0 {
+			return
+		}
+		w := cur.String()
+		cur.Reset()
+		if !inTarget && !seen[w] {
+			seen[w] = true
+			deps = append(deps, w)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '\\' && i+1 < len(s) && s[i+1] == '\n':
+			flush()
+			i++
+		case ch == '\\' && i+1 < len(s) && (s[i+1] == ' ' || s[i+1] == '#' || s[i+1] == '\\'):
+			cur.WriteByte(s[i+1])
+			i++
+		case ch == '$' && i+1 < len(s) && s[i+1] == '$':
+			cur.WriteByte('$')
+			i++
+		case ch == ':' && inTarget && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' || s[i+1] == '\t'):
+			cur.Reset()
+			inTarget = false
+			sawColon = true
+		case ch == '\n':
+			flush()
+			inTarget = true // a new rule starts (e.g. -MP phony targets)
+		case ch == ' ' || ch == '\t':
+			flush()
+		default:
+			cur.WriteByte(ch)
+		}
+	}
+	flush()
+	if !sawColon && strings.TrimSpace(s) != "" {
+		return nil, errors.New("dependency file has no \"target:\" rule")
+	}
+	return deps, nil
+}
+
+// writeFileAtomic writes data to a temp file next to path and renames it.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// copyFileAtomic copies src to dst through a temp file in dst's directory.
+func copyFileAtomic(src, dst string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(dst)+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = io.Copy(f, in)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp, dst)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
