@@ -49,6 +49,9 @@ func Load(path string, opts Options) (*Project, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	if opts.Getenv("FLIT_ALLOW_INVALID") != "" {
+		opts.AllowInvalid = true
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, diag.List{{File: path, Msg: "cannot resolve path: " + err.Error()}}.Err()

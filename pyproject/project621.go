@@ -353,7 +353,12 @@ func (l *loader) readDescription(at, rel string) (string, bool) {
 		l.errorAt(at, true, "Readme path must be relative", "")
 		return "", false
 	}
-	data, err := os.ReadFile(filepath.Join(l.root, filepath.FromSlash(rel)))
+	full := filepath.Join(l.root, filepath.FromSlash(rel))
+	if fi, err := os.Stat(full); err == nil && !fi.Mode().IsRegular() {
+		l.errorAt(at, true, "Description file "+l.show(rel)+" is not a regular file", "")
+		return "", false
+	}
+	data, err := os.ReadFile(full)
 	if err != nil {
 		if os.IsNotExist(err) {
 			l.errorAt(at, true, "Description file "+l.show(rel)+" does not exist", "")
@@ -366,12 +371,9 @@ func (l *loader) readDescription(at, rel string) (string, bool) {
 		l.errorAt(at, true, "Description file "+l.show(rel)+" is not valid UTF-8", "save it as UTF-8")
 		return "", false
 	}
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	if strings.HasPrefix(string(data), "\ufeff") {
-		// Python's utf-8 codec keeps the BOM as U+FEFF.
-		text = string(data)
-	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
+	// Python's utf-8 codec keeps a BOM as U+FEFF; text mode turns CRLF and
+	// lone CR into LF.
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	l.p.ReadmeFile = pyNormpath(rel)
 	return text, true
