@@ -40,9 +40,9 @@ func TestParseWheelInfo(t *testing.T) {
 		t.Errorf("got %+v, %v", w, err)
 	}
 	for in, want := range map[string]string{
-		"Root-Is-Purelib: true\n":                       "no Wheel-Version",
-		"Wheel-Version: x\nRoot-Is-Purelib: true\n":     "invalid Wheel-Version",
-		"Wheel-Version: 1.0\n":                          "no Root-Is-Purelib",
+		"Root-Is-Purelib: true\n":                      "no Wheel-Version",
+		"Wheel-Version: x\nRoot-Is-Purelib: true\n":    "invalid Wheel-Version",
+		"Wheel-Version: 1.0\n":                         "no Root-Is-Purelib",
 		"Wheel-Version: 1.0\nRoot-Is-Purelib: maybe\n": "invalid Root-Is-Purelib",
 	} {
 		if _, err := ParseWheelInfo([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {

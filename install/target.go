@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -146,4 +147,69 @@ func lastLine(s string) string {
 		return s[i+1:]
 	}
 	return s
+}
+
+// FindPython resolves flit's --python / FLIT_INSTALL_PYTHON value to an
+// interpreter path: a directory is searched for bin/python then
+// Scripts/python.exe (a venv), an absolute path is used as is, a name is
+// looked up on PATH. An empty spec means the active virtual environment
+// ($VIRTUAL_ENV), else python3 (then python) on PATH.
+//
+// TODO(issue 5): switch to internal/python.Find when it lands.
+func FindPython(spec string, getenv func(string) string) (string, error) {
+	if spec == "" {
+		if ve := getenv("VIRTUAL_ENV"); ve != "" {
+			if p, err := FindPython(ve, getenv); err == nil {
+				return p, nil
+			}
+		}
+		for _, name := range []string{"python3", "python"} {
+			if p, err := exec.LookPath(name); err == nil {
+				return filepath.Abs(p)
+			}
+		}
+		return "", fmt.Errorf("no Python interpreter found (python3 is not on PATH): pass --python PATH or set FLIT_INSTALL_PYTHON")
+	}
+	if fi, err := os.Stat(spec); err == nil && fi.IsDir() {
+		for _, c := range []string{filepath.Join("bin", "python"), filepath.Join("Scripts", "python.exe")} {
+			p := filepath.Join(spec, c)
+			if _, err := os.Stat(p); err == nil {
+				return filepath.Abs(p)
+			}
+		}
+		return "", fmt.Errorf("Unable to resolve Python executable '%s': the directory has no bin/python or Scripts/python.exe", spec)
+	}
+	if filepath.IsAbs(spec) {
+		if _, err := os.Stat(spec); err != nil {
+			return "", fmt.Errorf("Unable to resolve Python executable '%s': %v", spec, err)
+		}
+		return spec, nil
+	}
+	p, err := exec.LookPath(spec)
+	if err != nil {
+		return "", fmt.Errorf("Unable to resolve Python executable '%s': not found on PATH", spec)
+	}
+	return filepath.Abs(p)
+}
+
+// Writable reports whether files can be created in dir (or in its nearest
+// existing ancestor, when dir does not exist yet).
+func Writable(dir string) bool {
+	for {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+	f, err := os.CreateTemp(dir, ".goflit-writable-")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
 }

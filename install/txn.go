@@ -325,7 +325,7 @@ func pruneEmpty(dirs []string, roots []string) {
 				r = filepath.Clean(r)
 				if within(d, r) {
 					protected = true
-				} else if within(r, d) {
+				} else if within(r, d) && !throughSymlink(r, d) {
 					inside = true
 				}
 			}
@@ -335,4 +335,22 @@ func pruneEmpty(dirs []string, roots []string) {
 			d = filepath.Dir(d)
 		}
 	}
+}
+
+// throughSymlink reports whether a path component of d below root is a
+// symlink (or missing): then d is not ours to remove.
+func throughSymlink(root, d string) bool {
+	rel, err := filepath.Rel(root, d)
+	if err != nil {
+		return true
+	}
+	cur := root
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		cur = filepath.Join(cur, c)
+		fi, err := os.Lstat(cur)
+		if err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -1,5 +1,199 @@
 package cli
 
-// installCommand is filled in by the issue that implements this command; until then
-// the command is absent from the table.
-func installCommand() *command { return nil }
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"goflit/install"
+	"goflit/internal/build"
+	"goflit/pyproject"
+)
+
+// errRootInstall is flit's refusal to install as root (a clean error here,
+// not a traceback).
+var errRootInstall = errors.New("Installing packages as root is not recommended. To allow this, set FLIT_ROOT_INSTALL=1 and try again.")
+
+func installCommand() *command {
+	c := &command{
+		name:  "install",
+		usage: "[-s | --pth-file] [--user | --env] [--python PYTHON] [--deps all|production|develop|none] [--only-deps] [--extras EXTRAS]",
+		short: "Install the package",
+	}
+	c.run = func(g *Globals, args []string) int {
+		var symlink, pth, user, env, onlyDeps bool
+		var python, deps, extras string
+		fs := newFlagSet(g, c, func(w io.Writer) {
+			fmt.Fprint(w, `Builds the wheel and installs it natively into the target interpreter's
+environment (bytecode compiled, RECORD written, an installed version of the
+project replaced); dependencies go through that interpreter's pip, in one call.
+
+  -s, --symlink   symlink the module into site-packages instead of copying it
+      --pth-file  add a .pth file naming the source directory to site-packages
+      --user      install into the user site (default when user site-packages
+                  are enabled and the environment is not writable)
+      --env       install into the interpreter's environment (sys.prefix)
+      --python P  target interpreter: a path, a name on PATH, or a venv
+                  directory (default: FLIT_INSTALL_PYTHON, the active
+                  $VIRTUAL_ENV, then python3 on PATH)
+      --deps D    all (default), production, develop (adds the extras dev, doc
+                  and test) or none
+      --only-deps install only the dependencies, not the project
+      --extras E  comma-separated extras to install the dependencies of
+                  (all = every extra); not with --deps none
+
+FLIT_NO_NETWORK forces --deps none. Installing as root needs FLIT_ROOT_INSTALL=1.
+Use -v to see the commands run.
+`)
+		})
+		fs.BoolVar(&symlink, "s", false, "")
+		fs.BoolVar(&symlink, "symlink", false, "")
+		fs.BoolVar(&pth, "pth-file", false, "")
+		fs.BoolVar(&user, "user", false, "")
+		fs.BoolVar(&env, "env", false, "")
+		fs.StringVar(&python, "python", "", "")
+		fs.StringVar(&deps, "deps", "all", "")
+		fs.BoolVar(&onlyDeps, "only-deps", false, "")
+		fs.StringVar(&extras, "extras", "", "")
+		if code, ok := parseFlags(g, c, fs, args); !ok {
+			return code
+		}
+		if fs.NArg() > 0 {
+			return usageError(g, c, "unexpected argument %q", fs.Arg(0))
+		}
+		if symlink && pth {
+			return usageError(g, c, "--symlink and --pth-file cannot be used together")
+		}
+		if user && env {
+			return usageError(g, c, "--user and --env cannot be used together")
+		}
+		if !slices.Contains(install.DepsChoices, deps) {
+			return usageError(g, c, "--deps %q: choose from %s", deps, strings.Join(install.DepsChoices, ", "))
+		}
+		getenv := g.Env.Getenv
+		if os.Geteuid() == 0 && getenv("FLIT_ROOT_INSTALL") == "" {
+			return g.Fail(errRootInstall)
+		}
+		var extraList []string
+		if extras != "" {
+			extraList = strings.Split(extras, ",")
+		}
+		if deps == "none" && len(extraList) > 0 {
+			return g.Fail(errors.New(install.ErrExtrasWithNoDeps))
+		}
+		if deps != "none" && getenv("FLIT_NO_NETWORK") != "" {
+			g.Log.Warnf("FLIT_NO_NETWORK is set: not installing dependencies (--deps none)")
+			deps, extraList = "none", nil
+		}
+
+		if python == "" {
+			python = getenv("FLIT_INSTALL_PYTHON")
+		}
+		py, err := install.FindPython(python, getenv)
+		if err != nil {
+			return g.Fail(err)
+		}
+		interp, err := install.QueryInterp(py)
+		if err != nil {
+			return g.Fail(err)
+		}
+		py = interp.Executable
+		g.Log.Debugf("target interpreter: %s (Python %s)", py, interp.Version)
+
+		p, err := pyproject.Load(g.ProjectFile(), pyproject.Options{
+			AllowInvalid: getenv("FLIT_ALLOW_INVALID") != "",
+			Python:       py,
+			Getenv:       getenv,
+			Log:          g.Log,
+		})
+		if err != nil {
+			return g.Fail(err)
+		}
+		for _, w := range p.Warnings {
+			g.Log.Warnf("%s", w.Error())
+		}
+
+		if !user && !env {
+			user = interp.UserSiteEnabled && interp.User != nil && !install.Writable(interp.Default.Purelib)
+			g.Log.Debugf("user install: %t (user site enabled: %t)", user, interp.UserSiteEnabled)
+		}
+		target, err := interp.Target(user)
+		if err != nil {
+			return g.Fail(err)
+		}
+
+		reqs, err := install.SelectRequirements(p, deps, extraList, g.Log)
+		if err != nil {
+			return g.Fail(err)
+		}
+		if err := install.InstallRequirements(py, reqs, install.PipOptions{
+			User: user, Log: g.Log, Stdout: g.Env.Stdout, Stderr: g.Env.Stderr,
+		}); err != nil {
+			return g.Fail(err)
+		}
+		if onlyDeps {
+			return 0
+		}
+
+		opts := install.Options{Log: g.Log}
+		var res *install.Result
+		switch {
+		case symlink:
+			res, err = install.DevInstall(p, target, install.Symlink, opts)
+		case pth:
+			res, err = install.DevInstall(p, target, install.PthFile, opts)
+		default:
+			res, err = installBuilt(g, p, target, opts)
+		}
+		if err != nil {
+			return g.Fail(err)
+		}
+		g.Log.Infof("Installed %s %s into %s", p.Name, p.Version, filepath.Dir(res.DistInfo))
+		if !onPath(target.Scheme.Scripts, getenv("PATH")) && len(p.EntryPoints["console_scripts"])+len(p.EntryPoints["gui_scripts"]) > 0 {
+			g.Log.Warnf("the scripts directory %s is not on PATH", target.Scheme.Scripts)
+		}
+		return 0
+	}
+	return c
+}
+
+// installBuilt builds the wheel into a temporary directory and installs it.
+func installBuilt(g *Globals, p *pyproject.Project, target *install.Target, opts install.Options) (*install.Result, error) {
+	tmp, err := os.MkdirTemp("", "goflit-install-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	arts, err := build.Run(build.Request{
+		ProjectFile: p.File,
+		Formats:     []string{"wheel"},
+		OutDir:      tmp,
+		Getenv:      g.Env.Getenv,
+		Log:         g.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(arts) != 1 {
+		return nil, fmt.Errorf("%s: the build produced %d wheels, expected one", p.File, len(arts))
+	}
+	root, err := filepath.EvalSymlinks(p.Root)
+	if err != nil {
+		return nil, err
+	}
+	opts.DirectURL = &install.DirectURL{URL: install.FileURL(root)}
+	return install.InstallWheel(arts[0].Path, target, opts)
+}
+
+func onPath(dir, path string) bool {
+	for _, d := range filepath.SplitList(path) {
+		if d != "" && filepath.Clean(d) == filepath.Clean(dir) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,2 @@
+def hello():
+    print("hello from ns1.pkg")
