@@ -33,7 +33,7 @@ type Options struct {
 	// package (editable installs, flit install --symlink, build-ext --inplace).
 	InPlace bool
 	// Python is the target interpreter; "" = the python setting, then
-	// python3 on PATH.
+	// FLIT_INSTALL_PYTHON, then python3 on PATH (internal/python.Find).
 	Python string
 	// CacheDir overrides DefaultCacheDir.
 	CacheDir string
@@ -239,15 +239,10 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 	if py == "" {
 		py = cfg.Build.Python
 	}
-	if py == "" {
-		py = "python3"
-		if found, ok := lookPath("python3", b.getenv); ok {
-			py = found
-		}
-	}
-	if b.pi, err = QueryPython(py); err != nil {
+	if b.pi, err = QueryPython(py, b.getenv); err != nil {
 		return nil, err
 	}
+	py = b.pi.Executable
 	if !strings.HasPrefix(b.pi.Platform, "linux-") {
 		return nil, fmt.Errorf("building extension modules for platform %s is not supported yet (only Linux)", b.pi.Platform)
 	}

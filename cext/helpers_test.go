@@ -130,7 +130,7 @@ func cleanEnv(extra map[string]string) func(string) string {
 func debianPython(t *testing.T) string {
 	t.Helper()
 	py := testutil.PythonWith(t)
-	pi, err := QueryPython(py)
+	pi, err := QueryPython(py, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

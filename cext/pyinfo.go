@@ -1,77 +1,53 @@
 package cext
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"goflit/internal/python"
 )
 
 // PyInfo describes the target interpreter: what extension modules built for
-// it must look like and where its C headers are.
+// it must look like and where its C headers are (from internal/python's
+// Query, one cached call per interpreter).
 type PyInfo struct {
-	Executable     string   `json:"executable"`
-	Implementation string   `json:"implementation"` // "cpython"
-	Major          int      `json:"major"`
-	Minor          int      `json:"minor"`
-	ExtSuffix      string   `json:"ext_suffix"` // ".cpython-311-x86_64-linux-gnu.so"
-	SOABI          string   `json:"soabi"`      // "cpython-311-x86_64-linux-gnu"
-	Include        string   `json:"include"`    // INCLUDEPY / sysconfig include
-	PlatInclude    string   `json:"platinclude"`
-	Multiarch      string   `json:"multiarch"` // "x86_64-linux-gnu" (Debian)
-	Platform       string   `json:"platform"`  // sysconfig.get_platform(): "linux-x86_64"
-	Suffixes       []string `json:"suffixes"`  // importlib.machinery.EXTENSION_SUFFIXES
-	GILDisabled    bool     `json:"gil_disabled"`
+	Executable     string
+	Implementation string // "cpython"
+	Major, Minor   int
+	ExtSuffix      string   // ".cpython-311-x86_64-linux-gnu.so"
+	SOABI          string   // "cpython-311-x86_64-linux-gnu"
+	Include        string   // INCLUDEPY
+	PlatInclude    string   // sysconfig platinclude
+	Multiarch      string   // "x86_64-linux-gnu" (Debian)
+	Platform       string   // sysconfig.get_platform(): "linux-x86_64"
+	Suffixes       []string // importlib.machinery.EXTENSION_SUFFIXES
+	GILDisabled    bool
 }
 
-// The query runs once per interpreter and process; it prints one JSON line.
-const pyQuery = `import sys, sysconfig, json, importlib.machinery as m
-p = sysconfig.get_paths()
-print(json.dumps({"executable": sys.executable, "implementation": sys.implementation.name,
- "major": sys.version_info[0], "minor": sys.version_info[1],
- "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX") or "", "soabi": sysconfig.get_config_var("SOABI") or "",
- "include": sysconfig.get_config_var("INCLUDEPY") or p.get("include", ""), "platinclude": p.get("platinclude", ""),
- "multiarch": sysconfig.get_config_var("MULTIARCH") or "", "platform": sysconfig.get_platform(),
- "suffixes": list(m.EXTENSION_SUFFIXES), "gil_disabled": bool(sysconfig.get_config_var("Py_GIL_DISABLED"))}))`
-
-var pyInfoCache sync.Map // executable -> *pyInfoEntry
-
-type pyInfoEntry struct {
-	once sync.Once
-	info *PyInfo
-	err  error
-}
-
-// QueryPython asks the interpreter py (a path or a name on PATH) for its
-// extension-building facts. Results are cached for the life of the process.
-func QueryPython(py string) (*PyInfo, error) {
-	exe, err := exec.LookPath(py)
+// QueryPython resolves spec (a path, a venv directory or a name on PATH;
+// "" = FLIT_INSTALL_PYTHON, then python3) and asks it for its
+// extension-building facts.
+func QueryPython(spec string, getenv func(string) string) (*PyInfo, error) {
+	exe, err := python.Find(spec, getenv)
 	if err != nil {
-		return nil, fmt.Errorf("python interpreter %q not found: %v (pass the target interpreter with -C python=PATH)", py, err)
+		return nil, fmt.Errorf("%v (the target interpreter for extension modules: set -C python=PATH)", err)
 	}
-	e, _ := pyInfoCache.LoadOrStore(exe, &pyInfoEntry{})
-	ent := e.(*pyInfoEntry)
-	ent.once.Do(func() {
-		cmd := exec.Command(exe, "-I", "-c", pyQuery)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			ent.err = fmt.Errorf("%s: asking for sysconfig failed: %v: %s", exe, err, strings.TrimSpace(stderr.String()))
-			return
-		}
-		var info PyInfo
-		if err := json.Unmarshal(bytes.TrimSpace(out), &info); err != nil {
-			ent.err = fmt.Errorf("%s: unreadable sysconfig answer: %v", exe, err)
-			return
-		}
-		ent.info = &info
-	})
-	return ent.info, ent.err
+	info, err := python.Query(exe)
+	if err != nil {
+		return nil, err
+	}
+	include := info.IncludePy
+	if include == "" {
+		include = info.Paths.Include
+	}
+	return &PyInfo{
+		Executable: info.Executable, Implementation: info.Implementation,
+		Major: info.VersionInfo[0], Minor: info.VersionInfo[1],
+		ExtSuffix: info.ExtSuffix, SOABI: info.SOABI, Include: include, PlatInclude: info.Paths.Platinclude,
+		Multiarch: info.Multiarch, Platform: info.Platform, Suffixes: info.ExtensionSuffixes, GILDisabled: info.GILDisabled,
+	}, nil
 }
 
 // headerDirs returns the -I directories for the Python headers, after

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"goflit/cext"
 	"goflit/internal/diag"
 	"goflit/internal/validate"
 	"goflit/pyproject"
@@ -122,6 +123,10 @@ func Run(req Request) ([]Artifact, error) {
 		}
 		opts := req.Sdist
 		opts.UseVCS, opts.SourceDateEpoch, opts.Log = useVCS, sde, log
+		// C/C++ extensions (package cext): sources and headers go in, built modules stay out.
+		if err := cext.PrepareSdist(p, &opts); err != nil {
+			return nil, err
+		}
 		name, err := sdist.Build(p, stage, opts)
 		if err != nil {
 			return nil, err
@@ -148,6 +153,13 @@ func Run(req Request) ([]Artifact, error) {
 		}
 		opts := req.Wheel
 		opts.SourceDateEpoch, opts.Log = sde, log
+		// C/C++ extensions (package cext): compile them and ship the modules
+		// with their audited platform tag and Root-Is-Purelib: false.
+		cleanupExt, err := cext.PrepareWheel(wp, &opts, cext.Options{ConfigSettings: req.ConfigSettings, Getenv: req.Getenv, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		defer cleanupExt()
 		name, err := wheel.Build(wp, stage, opts)
 		if err != nil {
 			return nil, err
