@@ -9,6 +9,7 @@ import (
 
 	"goflit/internal/diag"
 	"goflit/internal/pysrc"
+	"goflit/internal/python"
 	"goflit/names"
 )
 
@@ -184,6 +185,8 @@ func falsy(v any) bool {
 		return len(x) == 0
 	case []any:
 		return len(x) == 0
+	case python.Object:
+		return !x.Truthy
 	}
 	return false
 }
@@ -193,6 +196,8 @@ func pyClassOf(v any) string {
 	switch x := v.(type) {
 	case pyClass:
 		return "<class '" + string(x) + "'>"
+	case python.Object:
+		return "<class '" + x.Type + "'>"
 	case []byte:
 		return "<class 'bytes'>"
 	case []any:
