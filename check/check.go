@@ -396,3 +396,11 @@ func (c *checker) readme(m *coremeta.Metadata) {
 		c.add(StageReadme, "Description", entry, "description fails to render as reStructuredText: %s", msg)
 	}
 }
+
+// CheckReadme reports whether m's long description renders on PyPI
+// (reStructuredText through opt.RST; Markdown and plain text always do).
+func CheckReadme(m *coremeta.Metadata, opt Options) []Problem {
+	c := checker{opt: opt}
+	c.readme(m)
+	return c.probs
+}

@@ -224,3 +224,6 @@ func platformOK(tag string) bool {
 	}
 	return false
 }
+
+// Normalize is PEP 503 name normalisation ("Foo.Bar_baz" -> "foo-bar-baz").
+func Normalize(name string) string { return normalize(name) }

@@ -1,0 +1,185 @@
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"goflit/check"
+)
+
+// SimpleURL derives the simple index from an upload URL, as uv's
+// --check-url would be set by hand: PyPI and TestPyPI map to their
+// /simple/, and an upload path ending in /legacy/ becomes /simple/.
+func SimpleURL(uploadURL string) string {
+	u, err := url.Parse(uploadURL)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	switch u.Host {
+	case "upload.pypi.org":
+		return "https://pypi.org/simple/"
+	case "test.pypi.org":
+		return "https://test.pypi.org/simple/"
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	if strings.HasSuffix(p, "/legacy") {
+		u.Path = strings.TrimSuffix(p, "legacy") + "simple/"
+		return u.String()
+	}
+	return ""
+}
+
+// IndexFile is one file of a project on a simple index.
+type IndexFile struct {
+	Filename string
+	URL      string
+	SHA256   string
+}
+
+// ProjectFiles lists a project's files through the simple API, preferring
+// PEP 691 JSON and reading PEP 503 HTML otherwise. A 404 is an empty list.
+func ProjectFiles(ctx context.Context, client *http.Client, simpleURL, project string) ([]IndexFile, error) {
+	base := strings.TrimSuffix(simpleURL, "/") + "/" + normalizeName(project) + "/"
+	req, err := http.NewRequestWithContext(ctx, "GET", base, nil)
+	if err != nil {
+		return nil, fmt.Errorf("check URL %q: %v", Redacted(simpleURL), err)
+	}
+	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1")
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("checking %s for existing files: %v", Redacted(base), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 404 {
+		return nil, nil
+	}
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("checking %s for existing files: %s (is --check-url a simple index?)", Redacted(base), resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return parseSimpleJSON(data)
+	}
+	return parseSimpleHTML(string(data)), nil
+}
+
+func parseSimpleJSON(data []byte) ([]IndexFile, error) {
+	var page struct {
+		Files []struct {
+			Filename string            `json:"filename"`
+			URL      string            `json:"url"`
+			Hashes   map[string]string `json:"hashes"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return nil, fmt.Errorf("simple API JSON: %v", err)
+	}
+	var out []IndexFile
+	for _, f := range page.Files {
+		out = append(out, IndexFile{Filename: f.Filename, URL: f.URL, SHA256: f.Hashes["sha256"]})
+	}
+	return out, nil
+}
+
+// parseSimpleHTML reads the anchors of a PEP 503 page: the text is the
+// file name, the href fragment "#sha256=…" the hash.
+func parseSimpleHTML(page string) []IndexFile {
+	var out []IndexFile
+	rest := page
+	for {
+		i := strings.Index(strings.ToLower(rest), "<a ")
+		if i < 0 {
+			return out
+		}
+		rest = rest[i:]
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			return out
+		}
+		tag := rest[:end]
+		closeAt := strings.Index(strings.ToLower(rest[end:]), "</a>")
+		if closeAt < 0 {
+			return out
+		}
+		text := strings.TrimSpace(unescape(rest[end+1 : end+closeAt]))
+		href := attr(tag, "href")
+		f := IndexFile{Filename: text, URL: href}
+		if _, frag, ok := strings.Cut(href, "#"); ok {
+			if v, ok := strings.CutPrefix(frag, "sha256="); ok {
+				f.SHA256 = v
+			}
+		}
+		if f.Filename == "" {
+			if u, err := url.Parse(href); err == nil {
+				f.Filename = u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+			}
+		}
+		out = append(out, f)
+		rest = rest[end+closeAt:]
+	}
+}
+
+func attr(tag, name string) string {
+	lower := strings.ToLower(tag)
+	i := strings.Index(lower, name+"=")
+	if i < 0 {
+		return ""
+	}
+	v := tag[i+len(name)+1:]
+	if v == "" {
+		return ""
+	}
+	if q := v[0]; q == '"' || q == '\'' {
+		if j := strings.IndexByte(v[1:], q); j >= 0 {
+			return unescape(v[1 : 1+j])
+		}
+		return ""
+	}
+	if j := strings.IndexAny(v, " \t\n>"); j >= 0 {
+		v = v[:j]
+	}
+	return unescape(v)
+}
+
+func unescape(s string) string {
+	r := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'", "&#x27;", "'")
+	return r.Replace(s)
+}
+
+// existing reports whether d is on the index with the same sha256; the
+// same name with other content is an error.
+func (c *Client) existing(ctx context.Context, checkURL string, d *check.Dist, dg Digests) (bool, error) {
+	if checkURL == "" {
+		return false, fmt.Errorf("%s: --skip-existing needs the index's simple API: cannot derive it from the upload URL, pass --check-url", d.Filename)
+	}
+	files, err := ProjectFiles(ctx, c.http(), checkURL, d.Meta.Metadata.Name)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range files {
+		if f.Filename != d.Filename {
+			continue
+		}
+		switch {
+		case f.SHA256 == "":
+			return false, fmt.Errorf("%s: is on the index, which gives no sha256 to compare: cannot tell whether it is the same file", d.Filename)
+		case strings.EqualFold(f.SHA256, dg.SHA256):
+			return true, nil
+		default:
+			return false, fmt.Errorf("%s: a different file with this name is already on the index (sha256 %s there, %s here): bump the version", d.Filename, f.SHA256, dg.SHA256)
+		}
+	}
+	return false, nil
+}

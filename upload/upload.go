@@ -1,0 +1,373 @@
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"goflit/check"
+	"goflit/internal/diag"
+)
+
+// Client uploads files to one index.
+type Client struct {
+	HTTP      *http.Client // nil: a client that does not follow redirects
+	Log       diag.Logger
+	UserAgent string
+	// Retries is how many times a failed attempt (connection error, 429,
+	// 5xx) is retried; negative means none. Default 3.
+	Retries int
+	// Backoff is the first retry delay, doubled each time (default 1s).
+	Backoff time.Duration
+	// Progress, when set, is called with (file, sent, total) while
+	// uploading: the CLI draws a bar on a terminal and sets nothing otherwise.
+	Progress func(file string, sent, total int64)
+	// Sleep waits between retries (tests may shorten it); default time.Sleep
+	// that honours ctx.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Request is one file to upload.
+type Request struct {
+	Target       *Target
+	Path         string
+	SkipExisting bool   // a file already on the index with the same sha256 counts as uploaded
+	CheckURL     string // simple index URL for SkipExisting ("" = derived from the upload URL)
+	DryRun       bool   // everything but the POST
+}
+
+// Outcome says what happened to a file.
+type Outcome int
+
+const (
+	Uploaded Outcome = iota
+	AlreadyThere
+	DryRun
+)
+
+// Error is a refused upload, rendered as one line: the file, the server's
+// status and message, and a hint.
+type Error struct {
+	File    string
+	Status  int    // HTTP status, 0 for connection errors
+	Message string // the server's message (reason phrase or JSON body)
+	Hint    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File + ": upload failed: ")
+	if e.Status != 0 {
+		b.WriteString(strconv.Itoa(e.Status) + " ")
+	}
+	b.WriteString(e.Message)
+	if e.Hint != "" {
+		b.WriteString(" (" + e.Hint + ")")
+	}
+	return b.String()
+}
+
+func (c *Client) log() diag.Logger {
+	if c.Log == nil {
+		return diag.Discard
+	}
+	return c.Log
+}
+
+func (c *Client) http() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.Sleep != nil {
+		return c.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Upload sends one wheel or sdist. The form is built from the file's own
+// metadata; the file is hashed in one pass and streamed from disk for each
+// attempt.
+func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
+	log := c.log()
+	d, err := check.Open(r.Path)
+	if err != nil {
+		return 0, err
+	}
+	dg, err := FileDigests(r.Path)
+	if err != nil {
+		return 0, err
+	}
+	log.Debugf("%s: sha256=%s blake2_256=%s", d.Filename, dg.SHA256, dg.Blake2b256)
+	checkURL := r.CheckURL
+	if r.SkipExisting && checkURL == "" {
+		checkURL = SimpleURL(r.Target.URL)
+	}
+	if r.SkipExisting {
+		there, err := c.existing(ctx, checkURL, d, dg)
+		if err != nil {
+			return 0, err
+		}
+		if there {
+			log.Infof("%s is already on the index with the same sha256: skipped", d.Filename)
+			return AlreadyThere, nil
+		}
+	}
+	fields := Form(d, dg)
+	b, err := newBody(fields, r.Path, d.Filename, d.Size)
+	if err != nil {
+		return 0, err
+	}
+	if r.DryRun {
+		log.Infof("Dry run: would upload %s (%d bytes, %d form fields) to %s", d.Filename, d.Size, len(fields), Redacted(r.Target.URL))
+		return DryRun, nil
+	}
+	log.Infof("Uploading %s...", d.Filename)
+	retries := c.Retries
+	if retries == 0 {
+		retries = 3
+	}
+	backoff := c.Backoff
+	if backoff == 0 {
+		backoff = time.Second
+	}
+	for attempt := 0; ; attempt++ {
+		resp, err := c.post(ctx, r.Target, b, d.Filename)
+		var uerr *Error
+		retryAfter := time.Duration(0)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			uerr = &Error{File: d.Filename, Message: "cannot reach " + Redacted(r.Target.URL) + ": " + redactErr(err, r.Target)}
+		case resp.status >= 200 && resp.status < 300:
+			log.Infof("Package is at %s", packageURL(r.Target.URL, d.Meta.Metadata.Name))
+			return Uploaded, nil
+		default:
+			uerr = responseError(d.Filename, r.Target.URL, resp)
+			if s := resp.retryAfter; s > 0 {
+				retryAfter = time.Duration(s) * time.Second
+			}
+		}
+		retryable := uerr.Status == 0 || uerr.Status == 429 || uerr.Status >= 500
+		if !retryable || attempt >= retries || retries < 0 {
+			if r.SkipExisting && (uerr.Status == 400 || uerr.Status == 409) {
+				// A parallel job may have uploaded the same file meanwhile.
+				if there, err2 := c.existing(ctx, checkURL, d, dg); err2 == nil && there {
+					log.Infof("%s is already on the index with the same sha256: skipped", d.Filename)
+					return AlreadyThere, nil
+				} else if err2 != nil {
+					return 0, err2
+				}
+			}
+			return 0, uerr
+		}
+		wait := backoff << attempt
+		if retryAfter > wait {
+			wait = retryAfter
+		}
+		log.Warnf("%s (retrying in %s, attempt %d of %d)", uerr.Error(), wait, attempt+2, retries+1)
+		if err := c.sleep(ctx, wait); err != nil {
+			return 0, err
+		}
+	}
+}
+
+type response struct {
+	status      int
+	statusLine     string // full status line text, e.g. "400 File already exists"
+	contentType string
+	body        []byte
+	location    string
+	retryAfter  int
+}
+
+func (c *Client) post(ctx context.Context, t *Target, b *body, filename string) (*response, error) {
+	var progress func(int64)
+	if c.Progress != nil {
+		progress = func(n int64) { c.Progress(filename, n, b.size) }
+	}
+	rd, closer, err := b.open(progress)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	req, err := http.NewRequestWithContext(ctx, "POST", t.URL, rd)
+	if err != nil {
+		return nil, fmt.Errorf("upload URL %q: %v", Redacted(t.URL), err)
+	}
+	req.ContentLength = b.length()
+	req.Header.Set("Content-Type", b.contentType)
+	req.Header.Set("Accept", "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7")
+	ua := c.UserAgent
+	if ua == "" {
+		ua = "goflit"
+	}
+	req.Header.Set("User-Agent", ua)
+	if t.Username != "" || t.Password != "" {
+		req.SetBasicAuth(t.Username, t.Password)
+	}
+	c.log().Debugf("POST %s (%d bytes)", Redacted(t.URL), req.ContentLength)
+	resp, err := c.http().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	r := &response{status: resp.StatusCode, statusLine: resp.Status, contentType: resp.Header.Get("Content-Type"),
+		body: data, location: resp.Header.Get("Location")}
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+		r.retryAfter = s
+	}
+	return r, nil
+}
+
+// redactErr keeps credentials out of error text (url.Error includes the URL).
+func redactErr(err error, t *Target) string {
+	s := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		s = ue.Err.Error()
+	}
+	if t.Password != "" {
+		s = strings.ReplaceAll(s, t.Password, "****")
+	}
+	return s
+}
+
+// responseError turns a refused upload into one line with a hint.
+func responseError(file, uploadURL string, r *response) *Error {
+	msg := serverMessage(r)
+	e := &Error{File: file, Status: r.status, Message: msg}
+	lower := strings.ToLower(msg)
+	switch {
+	case r.status >= 300 && r.status < 400:
+		e.Hint = "the upload URL redirects"
+		if r.location != "" {
+			e.Hint += " to " + Redacted(r.location) + ": use that URL"
+		}
+		if !strings.HasSuffix(uploadURL, "/") {
+			e.Hint += "; upload URLs end with a slash, e.g. " + Redacted(uploadURL) + "/"
+		}
+	case r.status == 401 || r.status == 403:
+		e.Hint = "check the API token and that it may upload to this project: FLIT_PASSWORD, .pypirc or keyring, with username __token__"
+	case r.status == 404 || r.status == 405:
+		e.Hint = "wrong upload URL? The legacy upload API lives at /legacy/, e.g. https://upload.pypi.org/legacy/ (a /simple/ URL is for installing)"
+	case r.status == 409 || r.status == 400 && strings.Contains(lower, "already exist"):
+		e.Hint = "a file with this name is already on the index: bump the version, or use --skip-existing if it is the same file"
+	case r.status == 413:
+		e.Hint = "the file is larger than the index allows"
+	case r.status == 429:
+		e.Hint = "too many requests: try again later"
+	case r.status >= 500:
+		e.Hint = "the index had a problem; try again later"
+	}
+	return e
+}
+
+// serverMessage extracts the server's explanation: PyPI puts it in the
+// reason phrase and, for JSON clients, in {"message": …}; RFC 9457 problem
+// details use "detail"/"title"; GitLab uses {"message": …}. HTML and text
+// bodies give their first line of text.
+func serverMessage(r *response) string {
+	var j struct {
+		Message any    `json:"message"`
+		Code    string `json:"code"`
+		Detail  string `json:"detail"`
+		Title   string `json:"title"`
+	}
+	if strings.Contains(r.contentType, "json") && json.Unmarshal(r.body, &j) == nil {
+		switch m := j.Message.(type) {
+		case string:
+			if m != "" {
+				return oneLine(stripPrefixStatus(m, r.status))
+			}
+		case map[string]any, []any:
+			data, _ := json.Marshal(m)
+			return oneLine(string(data))
+		}
+		if j.Code != "" {
+			return oneLine(stripPrefixStatus(j.Code, r.status))
+		}
+		if j.Detail != "" {
+			return oneLine(j.Detail)
+		}
+		if j.Title != "" {
+			return oneLine(j.Title)
+		}
+	}
+	reason := strings.TrimSpace(strings.TrimPrefix(r.statusLine, strconv.Itoa(r.status)))
+	if reason != "" && reason != http.StatusText(r.status) {
+		return oneLine(reason)
+	}
+	if text := firstText(string(r.body)); text != "" {
+		return text
+	}
+	if reason != "" {
+		return reason
+	}
+	return http.StatusText(r.status)
+}
+
+func stripPrefixStatus(s string, status int) string {
+	return strings.TrimSpace(strings.TrimPrefix(s, strconv.Itoa(status)+" "))
+}
+
+// firstText returns the first non-empty line of a body with HTML tags
+// removed, shortened to 300 characters.
+func firstText(body string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range body {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte('\n')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		line = oneLine(html.UnescapeString(line))
+		if line == "" || strings.EqualFold(line, "html") {
+			continue
+		}
+		if len(line) > 300 {
+			line = line[:300] + "…"
+		}
+		return line
+	}
+	return ""
+}
+
+// packageURL is where flit says the package is after an upload.
+func packageURL(uploadURL, name string) string {
+	u := strings.TrimSuffix(uploadURL, "/")
+	if strings.HasSuffix(u, "/legacy") {
+		if p, err := url.Parse(u); err == nil {
+			return p.Scheme + "://" + strings.TrimPrefix(p.Host, "upload.") + "/project/" + name + "/"
+		}
+	}
+	return Redacted(u) + "/" + name
+}
