@@ -41,14 +41,7 @@ func TestDevInstalls(t *testing.T) {
 	testutil.CopyDir(t, "testdata/srcns", srcns)
 	venv := filepath.Join(work, "venv")
 	py := newVenv(t, venv)
-	in, err := QueryInterp(py)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, err := in.Target(false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := venvTarget(t, py)
 	fresh := tree(t, venv)
 	sources := tree(t, work)
 	delete(sources, "venv")

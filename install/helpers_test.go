@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"goflit/internal/python"
 	"goflit/internal/testutil"
 )
 
@@ -44,6 +45,20 @@ func newVenv(t *testing.T, dir string, flags ...string) string {
 		t.Fatalf("venv: %v\n%s", err, b)
 	}
 	return filepath.Join(dir, "bin", "python")
+}
+
+// venvTarget is the environment install target of py.
+func venvTarget(t *testing.T, py string) *Target {
+	t.Helper()
+	info, err := python.Query(py)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := NewTarget(info, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target
 }
 
 // pip runs Debian's pip against the interpreter py (pip --python).

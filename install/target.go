@@ -1,14 +1,12 @@
 package install
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"goflit/internal/python"
 )
 
 // Scheme is where each kind of file goes (absolute directories).
@@ -57,88 +55,28 @@ func (t *Target) roots() []string {
 	return r
 }
 
-// Interp is what InstallWheel and the CLI need to know about an interpreter.
-// It is filled by one call to the interpreter (QueryInterp) and cached.
-//
-// TODO(issue 5): switch to internal/python.Query when it lands.
-type Interp struct {
-	Executable      string  `json:"executable"`
-	Version         string  `json:"version"` // "3.11"
-	CacheTag        string  `json:"cache_tag"`
-	Prefix          string  `json:"prefix"`
-	UserBase        string  `json:"userbase"`
-	InVenv          bool    `json:"venv"`
-	UserSiteEnabled bool    `json:"user_site"`
-	Default         Scheme  `json:"default"`
-	User            *Scheme `json:"user"`
-}
-
-// Target returns the install target for a user or environment install.
-func (in *Interp) Target(user bool) (*Target, error) {
-	if user {
-		if in.User == nil {
-			return nil, fmt.Errorf("%s has no user scheme (user site-packages are disabled, e.g. in a virtual environment): use --env", in.Executable)
-		}
-		return &Target{Python: in.Executable, Scheme: *in.User, Prefix: in.UserBase, User: true, CacheTag: in.CacheTag}, nil
+// NewTarget is the target for a user (--user) or environment install with
+// the interpreter described by info (python.Query).
+func NewTarget(info *python.Info, user bool) (*Target, error) {
+	if user && info.InVenv {
+		return nil, fmt.Errorf("%s is in a virtual environment, where user site-packages are not visible: install into the environment (--env)", info.Executable)
 	}
-	return &Target{Python: in.Executable, Scheme: in.Default, Prefix: in.Prefix, CacheTag: in.CacheTag}, nil
-}
-
-const queryScript = `
-import json, os, site, sys, sysconfig
-ver = "%d.%d" % sys.version_info[:2]
-venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-def scheme(name, user):
-    try:
-        p = sysconfig.get_paths(scheme=name) if name else sysconfig.get_paths()
-    except KeyError:
-        return None
-    if venv and not user:
-        headers = os.path.join(sys.prefix, "include", "site", "python" + ver)
-    else:
-        headers = os.path.join(p["data"], "include", "python" + ver)
-    return {"Purelib": p["purelib"], "Platlib": p["platlib"], "Scripts": p["scripts"],
-            "Data": p["data"], "Headers": headers}
-if hasattr(sysconfig, "get_preferred_scheme"):
-    us = sysconfig.get_preferred_scheme("user")
-elif sys.platform == "darwin" and sys._framework:
-    us = "osx_framework_user"
-else:
-    us = os.name + "_user"
-user_site = bool(site.ENABLE_USER_SITE)
-print(json.dumps({
-    "executable": os.path.abspath(sys.executable), "version": ver,
-    "cache_tag": sys.implementation.cache_tag or "", "prefix": sys.prefix,
-    "userbase": site.getuserbase(), "venv": venv, "user_site": user_site,
-    "default": scheme(None, False), "user": scheme(us, True) if not venv else None,
-}))
-`
-
-var interpCache sync.Map // python path -> *Interp
-
-// QueryInterp asks python for its install schemes (one call, cached per
-// interpreter path for the life of the process).
-func QueryInterp(python string) (*Interp, error) {
-	if v, ok := interpCache.Load(python); ok {
-		return v.(*Interp), nil
-	}
-	cmd := exec.Command(python, "-c", queryScript)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	paths, err := info.Scheme(user)
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("%s: cannot query the interpreter's install paths: %s", python, lastLine(msg))
+		return nil, err
 	}
-	var in Interp
-	if err := json.Unmarshal(out, &in); err != nil {
-		return nil, fmt.Errorf("%s: unexpected answer to the install paths query: %v", python, err)
+	t := &Target{
+		Python:   info.Executable,
+		Prefix:   info.Prefix,
+		User:     user,
+		CacheTag: info.CacheTag,
+		Scheme: Scheme{Purelib: paths.Purelib, Platlib: paths.Platlib, Scripts: paths.Scripts,
+			Data: paths.Data, Headers: paths.Headers},
 	}
-	interpCache.Store(python, &in)
-	return &in, nil
+	if user {
+		t.Prefix = info.UserBase
+	}
+	return t, nil
 }
 
 func lastLine(s string) string {
@@ -147,49 +85,6 @@ func lastLine(s string) string {
 		return s[i+1:]
 	}
 	return s
-}
-
-// FindPython resolves flit's --python / FLIT_INSTALL_PYTHON value to an
-// interpreter path: a directory is searched for bin/python then
-// Scripts/python.exe (a venv), an absolute path is used as is, a name is
-// looked up on PATH. An empty spec means the active virtual environment
-// ($VIRTUAL_ENV), else python3 (then python) on PATH.
-//
-// TODO(issue 5): switch to internal/python.Find when it lands.
-func FindPython(spec string, getenv func(string) string) (string, error) {
-	if spec == "" {
-		if ve := getenv("VIRTUAL_ENV"); ve != "" {
-			if p, err := FindPython(ve, getenv); err == nil {
-				return p, nil
-			}
-		}
-		for _, name := range []string{"python3", "python"} {
-			if p, err := exec.LookPath(name); err == nil {
-				return filepath.Abs(p)
-			}
-		}
-		return "", fmt.Errorf("no Python interpreter found (python3 is not on PATH): pass --python PATH or set FLIT_INSTALL_PYTHON")
-	}
-	if fi, err := os.Stat(spec); err == nil && fi.IsDir() {
-		for _, c := range []string{filepath.Join("bin", "python"), filepath.Join("Scripts", "python.exe")} {
-			p := filepath.Join(spec, c)
-			if _, err := os.Stat(p); err == nil {
-				return filepath.Abs(p)
-			}
-		}
-		return "", fmt.Errorf("Unable to resolve Python executable '%s': the directory has no bin/python or Scripts/python.exe", spec)
-	}
-	if filepath.IsAbs(spec) {
-		if _, err := os.Stat(spec); err != nil {
-			return "", fmt.Errorf("Unable to resolve Python executable '%s': %v", spec, err)
-		}
-		return spec, nil
-	}
-	p, err := exec.LookPath(spec)
-	if err != nil {
-		return "", fmt.Errorf("Unable to resolve Python executable '%s': not found on PATH", spec)
-	}
-	return filepath.Abs(p)
 }
 
 // Writable reports whether files can be created in dir (or in its nearest

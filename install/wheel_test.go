@@ -37,14 +37,7 @@ func TestInstallMatchesPip(t *testing.T) {
 		t.Fatal(err)
 	}
 	py = newVenv(t, venv)
-	in, err := QueryInterp(py)
-	if err != nil {
-		t.Fatal(err)
-	}
-	target, err := in.Target(false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := venvTarget(t, py)
 	res, err := InstallWheel(whl, target, Options{DirectURL: &DirectURL{URL: FileURL(whl), Archive: true}})
 	if err != nil {
 		t.Fatal(err)

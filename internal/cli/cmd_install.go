@@ -11,6 +11,7 @@ import (
 
 	"goflit/install"
 	"goflit/internal/build"
+	"goflit/internal/python"
 	"goflit/pyproject"
 )
 
@@ -26,7 +27,7 @@ func installCommand() *command {
 	}
 	c.run = func(g *Globals, args []string) int {
 		var symlink, pth, user, env, onlyDeps bool
-		var python, deps, extras string
+		var pythonFlag, deps, extras string
 		fs := newFlagSet(g, c, func(w io.Writer) {
 			fmt.Fprint(w, `Builds the wheel and installs it natively into the target interpreter's
 environment (bytecode compiled, RECORD written, an installed version of the
@@ -38,8 +39,8 @@ project replaced); dependencies go through that interpreter's pip, in one call.
                   are enabled and the environment is not writable)
       --env       install into the interpreter's environment (sys.prefix)
       --python P  target interpreter: a path, a name on PATH, or a venv
-                  directory (default: FLIT_INSTALL_PYTHON, the active
-                  $VIRTUAL_ENV, then python3 on PATH)
+                  directory (default: FLIT_INSTALL_PYTHON, then python3 on
+                  PATH, which is the active virtual environment's)
       --deps D    all (default), production, develop (adds the extras dev, doc
                   and test) or none
       --only-deps install only the dependencies, not the project
@@ -55,7 +56,7 @@ Use -v to see the commands run.
 		fs.BoolVar(&pth, "pth-file", false, "")
 		fs.BoolVar(&user, "user", false, "")
 		fs.BoolVar(&env, "env", false, "")
-		fs.StringVar(&python, "python", "", "")
+		fs.StringVar(&pythonFlag, "python", "", "")
 		fs.StringVar(&deps, "deps", "all", "")
 		fs.BoolVar(&onlyDeps, "only-deps", false, "")
 		fs.StringVar(&extras, "extras", "", "")
@@ -90,14 +91,12 @@ Use -v to see the commands run.
 			deps, extraList = "none", nil
 		}
 
-		if python == "" {
-			python = getenv("FLIT_INSTALL_PYTHON")
-		}
-		py, err := install.FindPython(python, getenv)
+		python.SetLogger(g.Log)
+		py, err := python.Find(pythonFlag, getenv)
 		if err != nil {
 			return g.Fail(err)
 		}
-		interp, err := install.QueryInterp(py)
+		interp, err := python.Query(py)
 		if err != nil {
 			return g.Fail(err)
 		}
@@ -118,10 +117,10 @@ Use -v to see the commands run.
 		}
 
 		if !user && !env {
-			user = interp.UserSiteEnabled && interp.User != nil && !install.Writable(interp.Default.Purelib)
+			user = interp.UserSiteEnabled && !interp.InVenv && interp.UserPaths != nil && !install.Writable(interp.Paths.Purelib)
 			g.Log.Debugf("user install: %t (user site enabled: %t)", user, interp.UserSiteEnabled)
 		}
-		target, err := interp.Target(user)
+		target, err := install.NewTarget(interp, user)
 		if err != nil {
 			return g.Fail(err)
 		}
