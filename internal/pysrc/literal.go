@@ -16,7 +16,7 @@ import (
 type strLit struct {
 	value   string // the value; for bytes literals each byte is one byte of value
 	isBytes bool
-	isF     bool // an f-string (never a constant; value is not decoded)
+	isF     bool // an f-string or t-string (never a constant; value is not decoded)
 }
 
 // decodeString decodes one string literal token (prefix and quotes
@@ -30,7 +30,7 @@ func decodeString(text string) (strLit, error) {
 		q = 3
 	}
 	body = body[q : len(body)-q]
-	lit := strLit{isBytes: strings.Contains(prefix, "b"), isF: strings.Contains(prefix, "f")}
+	lit := strLit{isBytes: strings.Contains(prefix, "b"), isF: strings.ContainsAny(prefix, "ft")}
 	if lit.isF {
 		return lit, nil
 	}

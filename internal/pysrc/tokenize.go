@@ -334,24 +334,30 @@ func (t *tokenizer) scanIdent() {
 // isStringPrefix reports whether word is a valid string prefix.
 func isStringPrefix(word string) bool {
 	switch strings.ToLower(word) {
-	case "r", "u", "f", "b", "br", "rb", "fr", "rf":
+	case "r", "u", "f", "b", "br", "rb", "fr", "rf", "t", "tr", "rt": // t: PEP 750 template strings
 		return true
 	}
 	return false
 }
 
-// ops are the operators and delimiters, longest first.
-var ops = [...]string{
-	"**=", "//=", ">>=", "<<=", "...",
-	"**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", ":=",
-	"+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
-}
-
+// opLen returns the length of the operator or delimiter at the start of
+// s (longest match), or 0.
 func opLen(s string) int {
-	for _, op := range ops {
-		if strings.HasPrefix(s, op) {
-			return len(op)
+	if len(s) >= 3 {
+		switch s[:3] {
+		case "**=", "//=", ">>=", "<<=", "...":
+			return 3
 		}
+	}
+	if len(s) >= 2 {
+		switch s[:2] {
+		case "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", ":=":
+			return 2
+		}
+	}
+	switch s[0] {
+	case '+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '=':
+		return 1
 	}
 	return 0
 }
@@ -425,7 +431,7 @@ func (t *tokenizer) scanNumber() error {
 // scanString scans a string literal whose (lowercased) prefix has already
 // been consumed; t.pos is at the opening quote.
 func (t *tokenizer) scanString(prefix string) error {
-	if strings.Contains(prefix, "f") {
+	if strings.ContainsAny(prefix, "ft") {
 		return t.scanFString(strings.Contains(prefix, "r"))
 	}
 	line, col := t.line, t.col()
