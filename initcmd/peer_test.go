@@ -29,7 +29,6 @@ print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))`, path).CombinedOutput(
 	return doc
 }
 
-
 // buildWithDebianFlit builds a wheel of the project in dir with Debian's
 // flit_core 3.8 and returns its path. flit_core 3.8 predates PEP 639
 // (license = "SPDX", license-files), so those two lines are dropped from a
