@@ -30,7 +30,11 @@ func ImportInfo(py string, m *pysrc.Module) (doc string, version any, err error)
 // directory on sys.path, and writes __doc__ and __version__ as JSON to the
 // original stdout (the module's own prints go to stderr).
 const importScript = `
-import json, os, sys, traceback
+import sys
+if sys.path and sys.path[0] in ('', '.'):
+    del sys.path[0]
+import json, os, traceback
+from importlib.util import spec_from_file_location, module_from_spec
 out = os.fdopen(os.dup(1), 'w')
 os.dup2(2, 1)
 sys.stdout = sys.stderr
@@ -51,7 +55,6 @@ def enc(v):
     elif isinstance(v, (tuple, list)):
         d['items'] = [enc(x) for x in v]
     return d
-from importlib.util import spec_from_file_location, module_from_spec
 name = 'flit_core.dummy.import1'
 try:
     spec = spec_from_file_location(name, path)
@@ -69,6 +72,7 @@ except BaseException as e:
         where = '%s:%s' % (tb[-1].filename, tb[-1].lineno)
     msg = traceback.format_exception_only(type(e), e)[-1].strip()
     json.dump({'error': msg, 'where': where}, out)
+    out.write('\n')
     out.close()
     sys.exit(0)
 doc = mod.__dict__.get('__doc__', None)
@@ -76,6 +80,7 @@ res = {'has_doc': isinstance(doc, str), 'doc': doc if isinstance(doc, str) else 
 if '__version__' in mod.__dict__:
     res['version'] = enc(mod.__dict__['__version__'])
 json.dump(res, out)
+out.write('\n')
 out.close()
 `
 
@@ -166,7 +171,7 @@ func (c *Client) ImportInfo(py string, m *pysrc.Module) (doc string, version any
 		Doc     *string  `json:"doc"`
 		Version *encoded `json:"version"`
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
+	if err := json.Unmarshal(lastJSONLine(out), &res); err != nil {
 		return "", nil, fmt.Errorf("%s: importing module %s with %s gave no result (%v)", file, m.Name, py, err)
 	}
 	if res.Error != "" {

@@ -202,7 +202,10 @@ func lookPath(name, path string) string {
 
 // queryScript prints the Info JSON. It must run on every Python 3.
 const queryScript = `
-import importlib.machinery as m, json, os, platform, site, struct, sys, sysconfig
+import sys
+if sys.path and sys.path[0] in ('', '.'):
+    del sys.path[0]  # never import the current directory's files
+import importlib.machinery as m, json, os, platform, site, struct, sysconfig
 cv = sysconfig.get_config_var
 def paths(scheme):
     try:
@@ -243,6 +246,7 @@ json.dump(dict(
     bytecode_suffixes=list(m.BYTECODE_SUFFIXES), byteorder=sys.byteorder,
     abi3=any(s in ('.abi3.so', '.pyd') for s in exts),
 ), sys.stdout)
+print()
 `
 
 // cacheVersion changes whenever queryScript or Info changes.
@@ -279,6 +283,7 @@ func (c *Client) Query(py string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	out = lastJSONLine(out)
 	var info Info
 	if err := json.Unmarshal(out, &info); err != nil {
 		return nil, fmt.Errorf("%s: cannot read the interpreter's description (%v); is it a Python 3 interpreter?", abs, err)
@@ -378,6 +383,16 @@ type RunError struct {
 }
 
 func (e *RunError) Error() string { return e.Python + ": " + e.Msg }
+
+// lastJSONLine returns the last non-empty line of a script's output: the
+// JSON it printed, after whatever a sitecustomize may have written.
+func lastJSONLine(out []byte) []byte {
+	out = bytes.TrimRight(out, "\r\n\t ")
+	if i := bytes.LastIndexByte(out, '\n'); i >= 0 {
+		return out[i+1:]
+	}
+	return out
+}
 
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\r\n\t "), "\n")

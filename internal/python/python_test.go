@@ -307,6 +307,15 @@ func TestImportInfo(t *testing.T) {
 			version: Object{Type: "complex", Repr: "1j", Truthy: true},
 		},
 		{
+			name: "project files do not shadow the helper's imports", module: "shadow",
+			files: map[string]string{
+				"shadow.py":    "'Doc.'\n__version__ = '1'\n",
+				"json.py":      "raise RuntimeError('shadowed json imported')\n",
+				"traceback.py": "raise RuntimeError('shadowed traceback imported')\n",
+			},
+			doc: "Doc.", version: "1",
+		},
+		{
 			name: "no version", module: "nov",
 			files: map[string]string{"nov.py": "'''Only a doc.'''\n"},
 			doc:   "Only a doc.", version: nil,
