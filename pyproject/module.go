@@ -117,6 +117,7 @@ func (l *loader) readDynamic() {
 				`write __version__ = "1.0" and the docstring as plain literals, or set them under [project]`)
 			return
 		}
+		l.opts.Log.Debugf("%s: cannot read %s statically; importing module %s", l.show(l.rel(m.File())), strings.Join(missing, " and "), m.Name)
 		doc, version, err = importInfo(l.opts, m)
 		if err != nil {
 			l.addForeign(at, err)

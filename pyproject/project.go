@@ -72,10 +72,17 @@ type Project struct {
 	// Doc is the whole decoded document (for tables owned by other packages,
 	// e.g. [tool.goflit] read by cext) and Positions maps dotted key paths
 	// ("project.readme", "tool.goflit.extension.0.name") to where they are.
+	// A key's position is that of its (last) key part; array elements and
+	// [[array tables]] are numbered from 0 and point at the element or
+	// header. Quoted keys containing dots are joined as written, so
+	// [tool."a.b"] is "tool.a.b".
 	Doc       map[string]any
 	Positions map[string]diag.Diagnostic // File/Line/Col/Source filled, Msg empty
 
-	Warnings diag.List // non-fatal problems found while loading
+	// Warnings are the non-fatal problems found while loading (version
+	// normalised, unknown readme extension, ...). Load never logs them:
+	// callers show them. When Load fails only the errors are returned.
+	Warnings diag.List
 }
 
 // Options control Load.
