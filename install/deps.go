@@ -111,8 +111,12 @@ func InstallRequirements(python string, reqs []string, opts PipOptions) error {
 	check.Env = opts.Env
 	log.Debugf("$ %s -m pip --version", python)
 	if out, err := check.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s has no pip (%s -m pip --version failed: %s): install pip with `%s -m ensurepip`, or skip the dependencies with --deps none",
-			python, python, lastLine(string(out)+" "+err.Error()), python)
+		why := lastLine(string(out))
+		if why == "" {
+			why = err.Error()
+		}
+		return fmt.Errorf("%s has no pip (`-m pip --version` failed: %s): install pip with `%s -m ensurepip`, or skip the dependencies with --deps none",
+			python, why, python)
 	}
 	f, err := os.CreateTemp("", "goflit-*-requirements.txt")
 	if err != nil {
