@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -70,7 +71,10 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 			}
 			f.file, f.filename = tmp.Name(), part.FileName()
 			sh, bl := sha256.New(), blake2b.New256()
-			n, err := io.CopyBuffer(io.MultiWriter(tmp, sh, bl), io.LimitReader(part, maxSize+1), make([]byte, 1<<20))
+			n, err := copyHashing(&sparseWriter{f: tmp}, sh, bl, io.LimitReader(part, maxSize+1))
+			if err == nil {
+				err = tmp.Truncate(n) // a trailing hole needs the size set
+			}
 			tmp.Close()
 			if err != nil {
 				f.cleanup()
@@ -99,6 +103,55 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 		}
 		f.values[name] = append(f.values[name], string(data))
 	}
+}
+
+// copyHashing copies r to w while computing two hashes, the second in
+// parallel with the first on each chunk.
+func copyHashing(w io.Writer, h1, h2 io.Writer, r io.Reader) (int64, error) {
+	buf := make([]byte, 1<<20)
+	var total int64
+	var wg sync.WaitGroup
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			chunk := buf[:n]
+			wg.Add(1)
+			go func() { defer wg.Done(); h2.Write(chunk) }()
+			h1.Write(chunk)
+			_, werr := w.Write(chunk)
+			wg.Wait()
+			if werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// sparseWriter writes to a file, seeking over all-zero chunks so that
+// large runs of zeros (sparse test files, padding) cost no disk space.
+type sparseWriter struct {
+	f    *os.File
+	zero []byte
+}
+
+func (s *sparseWriter) Write(p []byte) (int, error) {
+	if len(s.zero) < len(p) {
+		s.zero = make([]byte, len(p))
+	}
+	if bytes.Equal(p, s.zero[:len(p)]) {
+		if _, err := s.f.Seek(int64(len(p)), io.SeekCurrent); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return s.f.Write(p)
 }
 
 func (f *form) cleanup() {

@@ -194,7 +194,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 
 type response struct {
 	status      int
-	statusLine     string // full status line text, e.g. "400 File already exists"
+	statusLine  string // full status line text, e.g. "400 File already exists"
 	contentType string
 	body        []byte
 	location    string

@@ -1,0 +1,224 @@
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"goflit/internal/testutil"
+)
+
+type scriptedPrompt struct {
+	answers []string
+	said    []string
+}
+
+func (p *scriptedPrompt) next(prompt string) (string, error) {
+	p.said = append(p.said, prompt)
+	if len(p.answers) == 0 {
+		return "", fmt.Errorf("unexpected prompt %q", prompt)
+	}
+	a := p.answers[0]
+	p.answers = p.answers[1:]
+	return a, nil
+}
+func (p *scriptedPrompt) Line(s string) (string, error)     { return p.next(s) }
+func (p *scriptedPrompt) Password(s string) (string, error) { return p.next(s) }
+func (p *scriptedPrompt) Say(s string)                      { p.said = append(p.said, s) }
+
+type memLog struct{ lines []string }
+
+func (l *memLog) Infof(f string, a ...any) { l.lines = append(l.lines, fmt.Sprintf(f, a...)) }
+func (l *memLog) Warnf(f string, a ...any) {
+	l.lines = append(l.lines, "warning: "+fmt.Sprintf(f, a...))
+}
+func (l *memLog) Debugf(f string, a ...any) {}
+
+// realKeyring drives Debian's `keyring` CLI with a file backend.
+func realKeyring(t *testing.T, preset map[string]string) (*CommandKeyring, string) {
+	testutil.PythonWith(t, "keyring")
+	bin := testutil.NeedCommand(t, "keyring", "apt-get install python3-keyring")
+	store := filepath.Join(t.TempDir(), "keyring.json")
+	data, _ := json.Marshal(preset)
+	os.WriteFile(store, data, 0o600)
+	testdata, _ := filepath.Abs("testdata")
+	return &CommandKeyring{Command: []string{bin, "-p", testdata, "-b", "testkeyring.FileKeyring"},
+		Env: []string{"GOFLIT_TEST_KEYRING=" + store}}, store
+}
+
+const pypircFull = `[distutils]
+index-servers =
+    pypi
+    test
+
+[pypi]
+username = rcuser
+password = rc%pass
+
+[test]
+repository = https://test.example.org/legacy/
+username = testuser
+password = testpass
+`
+
+// TestCredentialPrecedence follows flit.md §4 (flit publish: repository
+// resolution, username, password) case by case.
+func TestCredentialPrecedence(t *testing.T) {
+	type tc struct {
+		name         string
+		pypirc       string // "" = no file
+		pypircGiven  bool
+		env          map[string]string
+		repo         string
+		keyring      map[string]string // nil = no keyring
+		prompt       []string          // nil = no terminal
+		want         Target
+		wantErr      string
+		wantLog      string
+		wantPypirc   string // content of .pypirc afterwards
+		wantKeyring  string // a key that must be in keyring afterwards
+		wantPromptIO string
+	}
+	cases := []tc{
+		{name: "nothing, no terminal", wantErr: "could not find a username for upload: set FLIT_USERNAME (and FLIT_PASSWORD), add username/password to .pypirc, or run on a terminal to be asked"},
+		{name: "env only", env: map[string]string{"FLIT_USERNAME": "u", "FLIT_PASSWORD": "p"},
+			want: Target{URL: PyPI, Username: "u", Password: "p", Source: "FLIT_PASSWORD"}},
+		{name: "pypirc pypi entry, % is literal", pypirc: pypircFull,
+			want: Target{URL: PyPI, Username: "rcuser", Password: "rc%pass", Source: ".pypirc"}},
+		{name: "FLIT_PASSWORD beats pypirc", pypirc: pypircFull, env: map[string]string{"FLIT_PASSWORD": "envpass"},
+			want: Target{URL: PyPI, Username: "rcuser", Password: "envpass", Source: "FLIT_PASSWORD"}},
+		{name: "FLIT_USERNAME beats pypirc", pypirc: pypircFull, env: map[string]string{"FLIT_USERNAME": "envuser"},
+			want: Target{URL: PyPI, Username: "envuser", Password: "rc%pass", Source: ".pypirc"}},
+		{name: "--repository", pypirc: pypircFull, repo: "test",
+			want: Target{URL: "https://test.example.org/legacy/", Username: "testuser", Password: "testpass", Source: ".pypirc"}},
+		{name: "--repository not in index-servers", pypirc: pypircFull, repo: "nope",
+			wantErr: `no repository "nope" in [distutils] index-servers (have: pypi, test)`},
+		{name: "--repository and FLIT_INDEX_URL", pypirc: pypircFull, repo: "test", env: map[string]string{"FLIT_INDEX_URL": "https://x/legacy/"},
+			wantErr: "use either FLIT_INDEX_URL or --repository, not both"},
+		{name: "FLIT_INDEX_URL ignores pypirc credentials", pypirc: pypircFull, env: map[string]string{"FLIT_INDEX_URL": "https://idx.example/legacy/"},
+			wantErr: "could not find a username"},
+		{name: "FLIT_INDEX_URL with env credentials", pypirc: pypircFull,
+			env:  map[string]string{"FLIT_INDEX_URL": "https://idx.example/legacy/", "FLIT_USERNAME": "a", "FLIT_PASSWORD": "b"},
+			want: Target{URL: "https://idx.example/legacy/", Username: "a", Password: "b", Source: "FLIT_PASSWORD"}},
+		{name: "http pypi rewritten to https", pypirc: "[pypi]\nrepository = http://upload.pypi.org/legacy/\nusername = u\npassword = p\n",
+			want: Target{URL: "https://upload.pypi.org/legacy/", Username: "u", Password: "p", Source: ".pypirc"}},
+		{name: "unencrypted warning", env: map[string]string{"FLIT_INDEX_URL": "http://idx.example/legacy/", "FLIT_USERNAME": "a", "FLIT_PASSWORD": "b"},
+			want:    Target{URL: "http://idx.example/legacy/", Username: "a", Password: "b", Source: "FLIT_PASSWORD"},
+			wantLog: "warning: Unencrypted connection - credentials may be visible on the network."},
+		{name: "--pypirc that does not exist", pypircGiven: true, wantErr: "the specified pypirc config file does not exist"},
+		{name: "no password, no terminal", env: map[string]string{"FLIT_USERNAME": "u"},
+			wantErr: "could not find a password for upload: set FLIT_PASSWORD"},
+		{name: "keyring project token", env: map[string]string{"FLIT_USERNAME": "fred"},
+			keyring: map[string]string{PyPI + " pypi_token:project:my-proj": "pypi-proj", PyPI + " pypi_token:user:fred": "pypi-user"},
+			want:    Target{URL: PyPI, Username: "__token__", Password: "pypi-proj", Source: "keyring (pypi_token:project:my-proj)"}},
+		{name: "keyring user token", env: map[string]string{"FLIT_USERNAME": "fred"},
+			keyring: map[string]string{PyPI + " pypi_token:user:fred": "pypi-user", PyPI + " fred": "pw"},
+			want:    Target{URL: PyPI, Username: "__token__", Password: "pypi-user", Source: "keyring (pypi_token:user:fred)"}},
+		{name: "keyring password", env: map[string]string{"FLIT_USERNAME": "fred"}, keyring: map[string]string{PyPI + " fred": "pw"},
+			want: Target{URL: PyPI, Username: "fred", Password: "pw", Source: "keyring"}},
+		{name: "pypirc password beats keyring", pypirc: pypircFull, keyring: map[string]string{PyPI + " pypi_token:project:my-proj": "pypi-proj"},
+			want: Target{URL: PyPI, Username: "rcuser", Password: "rc%pass", Source: ".pypirc"}},
+		{name: "FLIT_PASSWORD beats keyring", env: map[string]string{"FLIT_USERNAME": "fred", "FLIT_PASSWORD": "envpw"},
+			keyring: map[string]string{PyPI + " pypi_token:project:my-proj": "pypi-proj"},
+			want:    Target{URL: PyPI, Username: "fred", Password: "envpw", Source: "FLIT_PASSWORD"}},
+		{name: "prompt username writes new pypirc, password stored in keyring", keyring: map[string]string{},
+			prompt:     []string{"", "ada", "", "s3cret"},
+			want:       Target{URL: PyPI, Username: "ada", Password: "s3cret", Source: "prompt"},
+			wantPypirc: "[pypi]\nusername = ada\n", wantKeyring: PyPI + " ada",
+			wantPromptIO: "Username: |Username: |Server  : " + PyPI + "|Username: ada|Password: |Password: "},
+		{name: "prompt without keyring", env: map[string]string{"FLIT_USERNAME": "u"}, prompt: []string{"pw"},
+			want: Target{URL: PyPI, Username: "u", Password: "pw", Source: "prompt"}, wantLog: "warning: Install keyring to store tokens/passwords securely"},
+		{name: "prompted username not written for other index", env: map[string]string{"FLIT_INDEX_URL": "https://idx.example/legacy/", "FLIT_PASSWORD": "p"},
+			prompt: []string{"ada"}, want: Target{URL: "https://idx.example/legacy/", Username: "ada", Password: "p", Source: "FLIT_PASSWORD"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rc := filepath.Join(dir, ".pypirc")
+			if c.pypirc != "" {
+				os.WriteFile(rc, []byte(c.pypirc), 0o600)
+			}
+			o := Options{Pypirc: rc, PypircGiven: c.pypircGiven, Repository: c.repo, Project: "My_Proj",
+				Getenv: func(k string) string { return c.env[k] }}
+			log := &memLog{}
+			o.Log = log
+			var store string
+			if c.keyring != nil {
+				var k *CommandKeyring
+				k, store = realKeyring(t, c.keyring)
+				o.Keyring = k
+			}
+			var prompt *scriptedPrompt
+			if c.prompt != nil {
+				prompt = &scriptedPrompt{answers: c.prompt}
+				o.Prompt = prompt
+			}
+			got, err := Resolve(context.Background(), o)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got != c.want {
+				t.Errorf("got  %+v\nwant %+v", *got, c.want)
+			}
+			if c.wantLog != "" && !strings.Contains(strings.Join(log.lines, "\n"), c.wantLog) {
+				t.Errorf("log lacks %q:\n%s", c.wantLog, strings.Join(log.lines, "\n"))
+			}
+			data, _ := os.ReadFile(rc)
+			if c.pypirc == "" && string(data) != c.wantPypirc {
+				t.Errorf(".pypirc = %q, want %q", data, c.wantPypirc)
+			}
+			if c.wantKeyring != "" {
+				kr, _ := os.ReadFile(store)
+				if !strings.Contains(string(kr), c.wantKeyring) {
+					t.Errorf("keyring lacks %q: %s", c.wantKeyring, kr)
+				}
+			}
+			if c.wantPromptIO != "" && strings.Join(prompt.said, "|") != c.wantPromptIO {
+				t.Errorf("prompt I/O %q", strings.Join(prompt.said, "|"))
+			}
+		})
+	}
+}
+
+func TestParsePypirc(t *testing.T) {
+	p, err := ParsePypirc(strings.NewReader(pypircFull+"\n[extra]\nusername: colon\n"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.IndexServers, ",") != "pypi,test" || p.Repos["pypi"].URL != PyPI || p.Repos["test"].Username != "testuser" {
+		t.Errorf("%+v", p)
+	}
+	for _, bad := range []string{"key = x\n", "[open\n", "[s]\n  indented-first\n", "[s]\nnovalue\n"} {
+		if _, err := ParsePypirc(strings.NewReader(bad), ".pypirc"); err == nil || !strings.HasPrefix(err.Error(), ".pypirc:") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func FuzzParsePypirc(f *testing.F) {
+	f.Add(pypircFull)
+	f.Fuzz(func(t *testing.T, s string) { ParsePypirc(strings.NewReader(s), "f") })
+}
+
+func FuzzSimpleHTML(f *testing.F) {
+	f.Add(`<a href="../../files/x/x-1.0.tar.gz#sha256=abc" data-requires-python="&gt;=3">x-1.0.tar.gz</a>`)
+	f.Fuzz(func(t *testing.T, s string) { parseSimpleHTML(s) })
+}
+
+func FuzzServerMessage(f *testing.F) {
+	f.Add(400, "application/json", `{"message":"400 File already exists"}`)
+	f.Add(403, "text/html", "<html><body><h1>403 Forbidden</h1></body></html>")
+	f.Fuzz(func(t *testing.T, status int, ct, body string) {
+		serverMessage(&response{status: status, statusLine: fmt.Sprint(status), contentType: ct, body: []byte(body)})
+	})
+}
