@@ -216,11 +216,15 @@ const migrateHint = "run 'flit migrate' or require flit_core<4"
 func (l *loader) table(path string) (map[string]any, bool) {
 	var cur any = l.doc.data
 	if path != "" {
+		var walked []string
 		for _, k := range strings.Split(path, ".") {
 			m, ok := cur.(map[string]any)
 			if !ok {
-				return map[string]any{}, true
+				at := strings.Join(walked, ".")
+				l.errorAt(at, true, at+" should be a table, not "+pyType(cur), "")
+				return nil, false
 			}
+			walked = append(walked, k)
 			v, ok := m[k]
 			if !ok {
 				return map[string]any{}, true
