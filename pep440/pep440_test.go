@@ -409,3 +409,21 @@ func TestFlit40(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		for _, s := range []string{"1.0", "2!1.02.3rc4.post5.dev6+Ubuntu-1", "v1.3-pre2"} {
+			if _, err := Parse(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkSpecifierSetContains(b *testing.B) {
+	ss, _ := ParseSpecifierSet(">=1.0,!=1.5.*,<2,~=1.4")
+	v := MustParse("1.4.7")
+	for b.Loop() {
+		ss.Contains(v, false)
+	}
+}

@@ -11,6 +11,40 @@ import (
 type Specifier struct {
 	Op      string // one of ~= == != <= >= < > ===
 	Version string // as written, without surrounding whitespace
+
+	cache *specCache // filled by ParseSpecifier; recomputed when nil
+}
+
+// specCache holds what matching needs, computed once per parsed clause.
+type specCache struct {
+	ver    Version // Version parsed (without ".*"); zero if it does not parse
+	verOK  bool
+	pre    bool     // Prereleases()
+	prefix []string // ==X.*: the split, canonical prefix
+	compat string   // ~=: the "X.Y.*" prefix
+}
+
+func (s Specifier) cached() *specCache {
+	if s.cache != nil {
+		return s.cache
+	}
+	c := &specCache{}
+	v, err := Parse(strings.TrimSuffix(s.Version, ".*"))
+	if s.Op == "===" || (s.Op != "==" && s.Op != "!=") {
+		v, err = Parse(s.Version)
+	}
+	c.ver, c.verOK = v, err == nil
+	switch s.Op {
+	case "==", ">=", "<=", "~=", "===":
+		c.pre = c.verOK && v.IsPrerelease()
+	}
+	if p, ok := strings.CutSuffix(s.Version, ".*"); ok && (s.Op == "==" || s.Op == "!=") {
+		c.prefix = versionSplit(canonicalize(p, false))
+	}
+	if s.Op == "~=" {
+		c.compat = compatiblePrefix(s.Version)
+	}
+	return c
 }
 
 // InvalidSpecifierError reports a clause that is not a PEP 440 specifier.
@@ -37,7 +71,9 @@ func ParseSpecifier(s string) (Specifier, error) {
 		}
 		ver := trimPySpace(rest[len(op):])
 		if validFor(op, ver) {
-			return Specifier{Op: op, Version: ver}, nil
+			sp := Specifier{Op: op, Version: ver}
+			sp.cache = sp.cached()
+			return sp, nil
 		}
 	}
 	return Specifier{}, &InvalidSpecifierError{Input: s}
@@ -72,19 +108,7 @@ func (s Specifier) String() string { return s.Op + s.Version }
 
 // Prereleases reports whether the clause itself admits pre-releases: ==, >=,
 // <=, ~= and === with a pre-release version.
-func (s Specifier) Prereleases() bool {
-	switch s.Op {
-	case "==", ">=", "<=", "~=", "===":
-	default:
-		return false
-	}
-	v := strings.TrimSuffix(s.Version, ".*")
-	if s.Op != "==" {
-		v = s.Version
-	}
-	pv, err := Parse(v)
-	return err == nil && pv.IsPrerelease()
-}
+func (s Specifier) Prereleases() bool { return s.cached().pre }
 
 // Contains reports whether v satisfies the clause, excluding pre-releases
 // unless the clause names one (packaging's Specifier.contains(v)).
@@ -98,22 +122,22 @@ func (s Specifier) ContainsPre(v Version, prereleases bool) bool {
 	if v.IsPrerelease() && !prereleases {
 		return false
 	}
-	return s.match(v, s.Op, s.Version)
+	return s.match(v, s.Op, s.Version, s.cached())
 }
 
-func (s Specifier) match(v Version, op, spec string) bool {
+func (s Specifier) match(v Version, op, spec string, c *specCache) bool {
 	switch op {
 	case "~=":
-		return s.match(v, ">=", spec) && s.match(v, "==", compatiblePrefix(spec))
+		return s.match(v, ">=", spec, c) && matchEqual(v, c.compat, nil, Version{}, false)
 	case "==":
-		return matchEqual(v, spec)
+		return matchEqual(v, spec, c.prefix, c.ver, c.verOK)
 	case "!=":
-		return !matchEqual(v, spec)
+		return !matchEqual(v, spec, c.prefix, c.ver, c.verOK)
 	case "===":
 		return pyLower(v.String()) == pyLower(spec)
 	}
-	sv, err := Parse(spec)
-	if err != nil {
+	sv := c.ver
+	if !c.verOK {
 		return false
 	}
 	pub := v
@@ -144,22 +168,26 @@ func sameBase(a, b Version) bool {
 	return numCmp(a.epoch, b.epoch) == 0 && cmpRelease(a.release, b.release) == 0
 }
 
-func matchEqual(v Version, spec string) bool {
+// matchEqual implements == (spec may end in ".*"); specSplit and sv are the
+// precomputed prefix split and parsed version when known.
+func matchEqual(v Version, spec string, specSplit []string, sv Version, svOK bool) bool {
 	if prefix, ok := strings.CutSuffix(spec, ".*"); ok {
-		pv, err := Parse(v.Public())
-		if err != nil {
-			return false
+		pv := v
+		pv.local = nil
+		if specSplit == nil {
+			specSplit = versionSplit(canonicalize(prefix, false))
 		}
-		specSplit := versionSplit(canonicalize(prefix, false))
 		prosp := padVersion(versionSplit(canonicalize(pv.String(), true)), specSplit)
 		if len(prosp) > len(specSplit) {
 			prosp = prosp[:len(specSplit)]
 		}
 		return slices.Equal(prosp, specSplit)
 	}
-	sv, err := Parse(spec)
-	if err != nil {
-		return false
+	if !svOK {
+		var err error
+		if sv, err = Parse(spec); err != nil {
+			return false
+		}
 	}
 	if sv.local == nil {
 		v.local = nil

@@ -121,9 +121,8 @@ func matchVersion(s string) (captures, bool) {
 	if i < len(s) && s[i] == 'v' {
 		i++
 	}
-	ok := matchBody(s, i, &c, func(j int) bool {
-		return strings.TrimFunc(s[j:], pyIsSpace) == ""
-	})
+	tail := len(strings.TrimRightFunc(s, pyIsSpace)) // s[tail:] is the trailing whitespace
+	ok := matchBody(s, i, &c, func(j int) bool { return j >= tail })
 	return c, ok
 }
 

@@ -316,3 +316,12 @@ func FuzzMarker(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseRequirement(b *testing.B) {
+	const s = `requests [socks, security] >= 2.8.1, == 2.8.* ; python_version < "2.7" and sys_platform == "linux"`
+	for b.Loop() {
+		if _, err := ParseRequirement(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
