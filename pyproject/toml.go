@@ -1,6 +1,7 @@
 package pyproject
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -48,6 +49,9 @@ func decodeTOML(file string, data []byte) (*document, *diag.Diagnostic) {
 		if errors.As(err, &sme) && len(sme.Errors) > 0 {
 			d.Line, d.Col = sme.Errors[0].Position()
 			d.Source = doc.line(d.Line)
+		}
+		if bytes.HasPrefix(data, []byte("\ufeff")) && d.Line == 1 {
+			d.Hint = "the file starts with a UTF-8 byte order mark; save it without one"
 		}
 		if d.Line == 0 {
 			d.Line, d.Col = 1, 1
