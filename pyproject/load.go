@@ -96,13 +96,14 @@ func Load(path string, opts Options) (*Project, error) {
 	return l.p, nil
 }
 
-// errorf records an error at a key path (value=true: at the value).
+// errorAt records an error at a key path (value=true: at the value).
 func (l *loader) errorAt(path string, value bool, msg, hint string) {
 	d := l.doc.at(path, value)
 	d.Msg, d.Hint = msg, hint
 	l.diags.Add(d)
 }
 
+// warnAt records a warning at a key path.
 func (l *loader) warnAt(path string, value bool, msg, hint string) {
 	d := l.doc.at(path, value)
 	d.Msg, d.Hint, d.Warning = msg, hint, true
@@ -435,5 +436,5 @@ func isAbsish(p string) bool {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// metadata is shorthand for the metadata being assembled.
+// md is the metadata being assembled.
 func (l *loader) md() *coremeta.Metadata { return &l.p.Metadata }
