@@ -105,7 +105,9 @@ func decodeSource(file string, data []byte) (string, error) {
 		if enc == "" {
 			return "", fmt.Errorf("%s: %w %q: this reader knows utf-8, latin-1, ascii, cp1252 and iso-8859-15; re-encode the file as UTF-8 and drop the coding line", file, ErrUnsupportedEncoding, declared)
 		}
-		if bom && enc != "utf-8" {
+		// CPython only accepts the spellings "utf-8" and "utf-8-*" (any
+		// case, '_' for '-') next to a BOM.
+		if n := strings.ReplaceAll(strings.ToLower(declared), "_", "-"); bom && n != "utf-8" && !strings.HasPrefix(n, "utf-8-") {
 			return "", syntaxErr(file, 1, 0, "", fmt.Sprintf("encoding problem: %s with BOM", declared))
 		}
 	}

@@ -17,6 +17,7 @@ func TestNewerSyntax(t *testing.T) {
 	for name, src := range map[string]string{
 		"pep701 same quotes": "'d'\nx = f\"{d[\"k\"]:>{w}} {'a' + \"b\"}\"\n__version__ = '1'\n",
 		"pep701 multiline":   "'d'\nx = f'{\n  1 +\n  2}'\n__version__ = '1'\n",
+		"pep701 comment":     "'d'\nx = f\"\"\"{ # it's a comment\n  1}\"\"\"\n__version__ = '1'\n",
 		"pep701 backslash":   "'d'\nx = f\"{'\\n'.join(y)}\"\n__version__ = '1'\n",
 		"type alias":         "'d'\ntype Alias[T] = list[T]\n__version__ = '1'\n",
 		"t-string":           "'d'\nx = t\"{a[\"b\"]}\"\n__version__ = '1'\n",

@@ -267,6 +267,8 @@ var snippets = map[string]string{
 	"coding_line3":         "\n\n# coding: latin-1\n'caf\xc3\xa9'\n",
 	"coding_after_code":    "x = 1\n# coding: latin-1\n'caf\xc3\xa9'\n",
 	"bom_latin1":           "\xef\xbb\xbf# coding: latin-1\n'x'\n",
+	"bom_utf8":             "\xef\xbb\xbf# coding: utf8\n'x'\n",
+	"bom_utf_8":            "\xef\xbb\xbf# coding: UTF_8\n'x'\n",
 	"ascii_bad":            "# coding: ascii\n'caf\xc3\xa9'\n",
 	"iso15":                "# coding: iso-8859-15\n'\xa4 \xbc \xbd'\n",
 	"cp1252_undef":         "# coding: cp1252\n'\x81'\n",
@@ -297,6 +299,9 @@ var snippets = map[string]string{
 // flit_core uses) on the snippets above and on the standard library.
 func TestAgainstPythonAST(t *testing.T) {
 	py := testutil.PythonWith(t)
+	if p := os.Getenv("PYSRC_PYTHON"); p != "" {
+		py = p // manual check against another CPython (with PYSRC_CORPUS)
+	}
 	dir := t.TempDir()
 	var paths []string
 	for name, src := range snippets {
@@ -310,12 +315,20 @@ func TestAgainstPythonAST(t *testing.T) {
 	more, _ := filepath.Glob("/usr/lib/python3/dist-packages/flit_core/*.py")
 	paths = append(paths, stdlib...)
 	paths = append(paths, more...)
-	_ = filepath.WalkDir(filepath.Join("testdata", "samples"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".py") {
-			paths = append(paths, p)
-		}
-		return err
-	})
+	walkPy := func(dir string) {
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".py") && d.Type().IsRegular() {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+	}
+	walkPy(filepath.Join("testdata", "samples"))
+	// PYSRC_CORPUS=DIR[:DIR] adds every .py file below those directories
+	// (a manual, slower check: e.g. /usr/lib/python3.11:/usr/lib/python3/dist-packages).
+	for _, dir := range filepath.SplitList(os.Getenv("PYSRC_CORPUS")) {
+		walkPy(dir)
+	}
 	sort.Strings(paths)
 	out, err := exec.Command(py, append([]string{filepath.Join("testdata", "astinfo.py")}, paths...)...).Output()
 	if err != nil {

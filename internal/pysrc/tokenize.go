@@ -602,6 +602,12 @@ func (t *tokenizer) scanFString(raw bool) error {
 				t.pos++
 				t.newline()
 				continue
+			case c == '#':
+				// A comment in a multi-line replacement field (PEP 701).
+				for t.pos < len(t.src) && t.src[t.pos] != '\n' {
+					t.pos++
+				}
+				continue
 			case c == '\\':
 				t.pos++
 			}
