@@ -440,7 +440,11 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 	}
 	old, err := scan.oldFromDoc(doc)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		// One problem a line, each naming the file.
+		return nil, errors.New(name + ": " + strings.ReplaceAll(err.Error(), "\n", "\n"+name+": "))
+	}
+	if old.Module == "" {
+		return nil, fmt.Errorf("%s: [tool.flit.metadata] has no module: add module = NAME (the import name)", name)
 	}
 	project, notes := old.ProjectTOML()
 
@@ -493,7 +497,7 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 				}
 			}
 		}
-		if len(h.path) == 3 && h.path[2] == "metadata" && insertAt < 0 {
+		if h.path[2] == "metadata" && insertAt < 0 {
 			insertAt = h.line
 		}
 	}
@@ -521,8 +525,9 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 		out = append(out, chunk...)
 	}
 	if !scan.hasBuild {
-		out = append(out, "[build-system]\n", "requires = ["+Quote(FlitCoreRequirement)+"]\n", "build-backend = \"flit_core.buildapi\"\n")
-		seam = true
+		// Before [project] (not at the top: keys outside any table must
+		// stay first).
+		project = "[build-system]\nrequires = [" + Quote(FlitCoreRequirement) + "]\nbuild-backend = \"flit_core.buildapi\"\n\n" + project
 		notes = append(notes, "added a [build-system] table using flit_core")
 	}
 	for i := 0; i < len(lines); i++ {
