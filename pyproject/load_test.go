@@ -61,6 +61,10 @@ func writeSample(t *testing.T, ar *archive) sample {
 			}
 		case f[0] == "allow-invalid":
 			s.opts.AllowInvalid = true
+			// A marker for the flit_core source tests (flitsrc_test.go).
+			if err := os.WriteFile(filepath.Join(dir, ".allow-invalid"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		case f[0] == "no-import":
 			s.opts.NoImport = true
 		case f[0] == "python":

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"goflit/internal/diag"
 	"goflit/internal/pysrc"
@@ -258,9 +259,43 @@ func normaliseRequiresDist(req string) string {
 	return bracketRe().ReplaceAllLiteralString(req, repl)
 }
 
+// pyFoldLines is '\n'.join(s.splitlines()), which flit_core applies to the
+// foldable fields before indenting continuation lines: every Python line
+// boundary becomes "\n" and a trailing one is dropped.
+func pyFoldLines(s string) string {
+	var lines []string
+	start := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '\r':
+			lines = append(lines, s[start:i])
+			if strings.HasPrefix(s[i+size:], "\n") {
+				size++
+			}
+			start = i + size
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			lines = append(lines, s[start:i])
+			start = i + size
+		}
+		i += size
+	}
+	if start < len(s) {
+		lines = append(lines, s[start:])
+	}
+	return strings.Join(lines, "\n")
+}
+
 // finishMetadata fills the remaining Metadata fields.
 func (l *loader) finishMetadata() {
 	md := l.md()
+	for _, f := range []*string{&md.Summary, &md.HomePage, &md.Author, &md.AuthorEmail,
+		&md.Maintainer, &md.MaintainerEmail, &md.RequiresPython, &md.DescriptionContentType} {
+		*f = pyFoldLines(*f)
+	}
+	if len(md.Keywords) > 0 {
+		md.Keywords = []string{pyFoldLines(strings.Join(md.Keywords, ","))}
+	}
 	md.MetadataVersion = l.prof.MetadataVersion
 	if len(l.licenseFiles) > 0 {
 		files := make([]string, 0, len(l.licenseFiles))
