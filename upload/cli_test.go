@@ -1,0 +1,181 @@
+package upload_test
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"goflit/internal/testutil"
+)
+
+// startServe runs `flit serve DIR --port 0 ARGS...` and returns its base URL.
+func startServe(t *testing.T, flit, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(flit, append([]string{"serve", dir, "--port", "0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+		}
+	})
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "upload: "); ok {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return strings.TrimSuffix(u, "/legacy/")
+		}
+	}
+	t.Fatalf("flit serve printed no upload URL; stderr:\n%s", stderr.String())
+	return ""
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runFlit(t *testing.T, flit, dir string, env map[string]string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(flit, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "SOURCE_DATE_EPOCH=1700000000"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+// The whole story through the binary: flit publish (retried once after an
+// injected 503) to flit serve, pip installs from it, --skip-existing,
+// a changed file refused, a wrong token's 403 line, trusted publishing.
+func TestCLIPublishToServe(t *testing.T) {
+	flit := testutil.FlitBinary(t)
+	py := testutil.PythonWith(t, "pip")
+	root := t.TempDir()
+	proj := filepath.Join(root, "hello")
+	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "hello"), proj)
+	base := startServe(t, flit, filepath.Join(root, "index"), "--token", "pypi-T", "--fail-uploads", "1:503", "--oidc-test-key", "K")
+	env := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-T"}
+
+	r := runFlit(t, flit, proj, env, "publish")
+	if r.code != 0 {
+		t.Fatalf("publish: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"warning: Unencrypted connection - credentials may be visible on the network.",
+		"warning: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 503 Injected failure (--fail-uploads), 0 more to come (the index had a problem; try again later) (retrying in 1s, attempt 2 of 4)",
+		"Uploading hello_goflit-1.0.0.tar.gz...",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("publish output lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout+r.stderr, "pypi-T") {
+		t.Errorf("the token was printed")
+	}
+
+	target := filepath.Join(root, "site")
+	pip := exec.Command(py, "-m", "pip", "install", "--disable-pip-version-check", "--no-cache-dir", "--index-url", base+"/simple/", "--no-deps", "--target", target, "hello-goflit")
+	if out, err := pip.CombinedOutput(); err != nil {
+		t.Fatalf("pip install: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(target, "hello_goflit", "__init__.py")); err != nil {
+		t.Fatal(err)
+	}
+
+	r = runFlit(t, flit, proj, env, "publish", "--skip-existing")
+	if r.code != 0 || strings.Count(r.stderr, "is already on the index with the same sha256: skipped") != 2 {
+		t.Fatalf("skip-existing: %d\n%s", r.code, r.stderr)
+	}
+
+	// A changed readme, same version: refused with the server's message.
+	os.WriteFile(filepath.Join(proj, "README.md"), []byte("# Changed\n"), 0o644)
+	r = runFlit(t, flit, proj, env, "publish", "--format", "wheel")
+	if r.code != 1 || !strings.Contains(r.stderr, "error: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 400 File already exists ('hello_goflit-1.0.0-py3-none-any.whl', with blake2_256 hash '") {
+		t.Fatalf("changed file: %d\n%s", r.code, r.stderr)
+	}
+	r = runFlit(t, flit, proj, env, "publish", "--format", "wheel", "--skip-existing")
+	if r.code != 1 || !strings.Contains(r.stderr, "a different file with this name is already on the index") {
+		t.Fatalf("changed file, skip-existing: %d\n%s", r.code, r.stderr)
+	}
+
+	bad := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-wrong"}
+	r = runFlit(t, flit, proj, bad, "publish", "--format", "wheel")
+	want403 := "error: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 403 Invalid or non-existent authentication information. See " + base +
+		"/help/#invalid-auth for more information. (check the API token and that it may upload to this project: FLIT_PASSWORD, .pypirc or keyring, with username __token__)\n"
+	if r.code != 1 || !strings.HasSuffix(r.stderr, want403) {
+		t.Fatalf("wrong token: %d\n%s\nwant suffix %s", r.code, r.stderr, want403)
+	}
+
+	r = runFlit(t, flit, proj, map[string]string{"FLIT_INDEX_URL": base + "/legacy/"}, "publish", "--format", "wheel")
+	if r.code != 1 || !strings.Contains(r.stderr, "error: could not find a username for upload: set FLIT_USERNAME") {
+		t.Fatalf("no credentials: %d\n%s", r.code, r.stderr)
+	}
+
+	// Trusted publishing in "GitHub Actions": a new version, no credentials.
+	os.WriteFile(filepath.Join(proj, "hello_goflit", "__init__.py"), []byte("\"\"\"Hello.\"\"\"\n__version__ = \"1.1.0\"\ndef main():\n    print('hi')\n"), 0o644)
+	gh := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "GITHUB_ACTIONS": "true",
+		"ACTIONS_ID_TOKEN_REQUEST_URL": base + "/_/test/github-id-token?x=1", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "K"}
+	r = runFlit(t, flit, proj, gh, "publish", "--format", "wheel")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "::add-mask::pypi-") || !strings.Contains(r.stderr, "using trusted publishing (GitHub Actions)") {
+		t.Fatalf("trusted publishing: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	r = runFlit(t, flit, proj, env, "publish", "--dry-run", "--format", "wheel")
+	if r.code != 0 || !strings.Contains(r.stderr, "Dry run: would upload hello_goflit-1.1.0-py3-none-any.whl") {
+		t.Fatalf("dry run: %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestCLICheck(t *testing.T) {
+	flit := testutil.FlitBinary(t)
+	dir := t.TempDir()
+	good := demoWheel("1.0", "# ok\n")
+	writeArtifact(t, dir, good.FilenameOf(), good.Bytes())
+	bad := demoWheel("1.0+local", "# bad\n")
+	writeArtifact(t, dir, bad.FilenameOf(), bad.Bytes())
+	r := runFlit(t, flit, dir, nil, "check", good.FilenameOf(), bad.FilenameOf())
+	wantOut := "demo_pkg-1.0-py3-none-any.whl: PASSED\ndemo_pkg-1.0+local-py3-none-any.whl: FAILED (1 problem)\n"
+	wantErr := "error: demo_pkg-1.0+local-py3-none-any.whl: demo_pkg-1.0+local.dist-info/METADATA:3: Version: the use of local versions in \"1.0+local\" is not allowed on PyPI\n"
+	if r.code != 1 || r.stdout != wantOut || r.stderr != wantErr {
+		t.Fatalf("code %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runFlit(t, flit, dir, nil, "check", good.FilenameOf())
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	r = runFlit(t, flit, t.TempDir(), nil, "check")
+	if r.code != 1 || !strings.Contains(r.stderr, "no wheels or sdists to check") {
+		t.Fatalf("%+v", r)
+	}
+}
