@@ -1,10 +1,13 @@
 package validate
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
 	"unicode"
+
+	"goflit/pep508"
 )
 
 // The patterns of flit's validate.py (built on first use, never at start-up).
@@ -77,13 +80,36 @@ func validVersionSpecifier(s string) bool {
 	return true
 }
 
-// CheckRequirement returns flit's problems with one requirement string
-// (a Requires-Dist value), with flit's messages.
+// CheckRequirement returns the problems with one requirement string (a
+// Requires-Dist value), with flit's messages.
 //
-// Two of flit's false alarms are fixed: spaces between a parenthesised
-// version and the marker ("x (>=1) ; ...") and parentheses around marker
-// clauses after a space ("; (os_name == 'nt')") are accepted.
+// The requirement is parsed with package pep508 (packaging's grammar); one
+// that parses is accepted, so flit's false alarms (parentheses in markers,
+// spaces before the marker, dotted marker variables) do not occur. One that
+// does not parse is described with flit's checks (could not parse, invalid
+// extras, invalid version specifier, marker problems); when those find
+// nothing specific, packaging's reason is given.
 func CheckRequirement(req string) []string {
+	_, err := pep508.ParseRequirement(req)
+	if err == nil {
+		return nil
+	}
+	if probs := flitRequirementProblems(req); len(probs) > 0 {
+		return probs
+	}
+	reason := err.Error()
+	var pe *pep508.ParseError
+	if errors.As(err, &pe) {
+		reason = pe.Msg
+	}
+	return []string{"Could not parse requirement: " + pyRepr(req) + " (" + reason + ")"}
+}
+
+// flitRequirementProblems is flit's own requirement check (flit/validate.py),
+// with two false alarms fixed: spaces between a parenthesised version and
+// the marker ("x (>=1) ; ...") and parentheses around marker clauses after
+// a space ("; (os_name == 'nt')") are accepted.
+func flitRequirementProblems(req string) []string {
 	m := requirementRe().FindStringSubmatch(req)
 	if m == nil {
 		return []string{"Could not parse requirement: " + pyRepr(req)}
