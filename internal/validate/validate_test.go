@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -315,4 +316,49 @@ func FuzzCheckRequirement(f *testing.F) {
 		CheckURL(s)
 		SuggestClassifier(s)
 	})
+}
+
+// TestLoadedProject runs the checks on a project read by package pyproject,
+// so the positions are the real ones.
+func TestLoadedProject(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"pyproject.toml": `[build-system]
+requires = ["flit_core >=3.11,<5"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "loaded"
+version = "1.0"
+description = "Loaded."
+requires-python = ">=3.8, 3.9"
+classifiers = [
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Pyhton",
+]
+dependencies = [
+    "requests >=2",
+    "bad ==1 0",
+]
+
+[project.urls]
+Docs = "docs.example.com"
+
+[project.scripts]
+loaded = "loaded-cli:main"
+`,
+		"loaded.py": "\"\"\"Loaded.\"\"\"\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := render(Project(p, Options{}))
+	got = strings.ReplaceAll(got, dir+string(filepath.Separator), "")
+	testutil.Golden(t, filepath.Join("testdata", "loaded.golden"), []byte(got))
 }
