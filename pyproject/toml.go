@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -112,9 +113,18 @@ func (doc *document) index(data []byte) {
 	p.Reset(data)
 	arrayIdx := map[string]int{} // array-of-tables path -> current index
 	var current []string
+	// Line starts, for offset -> line:col in O(log n) (the parser's Shape
+	// rescans the document on every call).
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
 	pos := func(off int) diag.Diagnostic {
-		sh := p.Shape(unstable.Range{Offset: uint32(off)})
-		return diag.Diagnostic{File: doc.file, Line: sh.Start.Line, Col: sh.Start.Column, Source: doc.line(sh.Start.Line)}
+		line := sort.Search(len(starts), func(i int) bool { return starts[i] > off })
+		col := off - starts[line-1] + 1
+		return diag.Diagnostic{File: doc.file, Line: line, Col: col, Source: doc.line(line)}
 	}
 	// resolve turns header key parts into a path, inserting the current
 	// index of every array of tables met on the way.
