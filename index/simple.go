@@ -65,7 +65,9 @@ func (s *Server) rootPage(w http.ResponseWriter, r *http.Request) {
 			page.Projects = append(page.Projects, proj{p})
 		}
 		w.Header().Set("Content-Type", simpleJSON)
-		json.NewEncoder(w).Encode(page)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.Encode(page)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -133,7 +135,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, name string
 			}
 		}
 		w.Header().Set("Content-Type", simpleJSON)
-		json.NewEncoder(w).Encode(page)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.Encode(page)
 		return
 	}
 	var b strings.Builder

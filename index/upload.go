@@ -356,7 +356,11 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	norm := check.Normalize(m.Name)
 	// 8. Size.
 	if f.tooBig {
-		return 400, fmt.Sprintf("File too large. Limit for project '%s' is %d MB. See https://pypi.org/help/#file-size-limit for more information.", m.Name, s.opt.MaxFileSize>>20)
+		limit := fmt.Sprintf("%d MB", s.opt.MaxFileSize>>20)
+		if s.opt.MaxFileSize < 1<<20 {
+			limit = fmt.Sprintf("%d bytes", s.opt.MaxFileSize)
+		}
+		return 400, fmt.Sprintf("File too large. Limit for project '%s' is %s. See https://pypi.org/help/#file-size-limit for more information.", m.Name, limit)
 	}
 	// 9. Digests.
 	if (sha != "" && !strings.EqualFold(sha, f.sha256)) || (b2 != "" && !strings.EqualFold(b2, f.blake2)) {
@@ -365,8 +369,16 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	if md5 != "" && sha == "" && b2 == "" {
 		return 400, "Use a SHA256 or BLAKE2b-256 digest: MD5 alone is not accepted by this index."
 	}
-	// 13-15. Archive policy and file name rules, on the file itself (done
-	// before taking the lock: it reads the whole archive).
+	// 10-12. Duplicates and one sdist per release (checked again when
+	// storing, under the same lock, in case of a concurrent upload).
+	s.mu.Lock()
+	code, msg := s.duplicates(norm, fn, filetype, m.Version, f)
+	s.mu.Unlock()
+	if code != 0 {
+		return code, msg
+	}
+	// 13-15. Archive policy and file name rules, on the file itself (outside
+	// the lock: it reads the whole archive).
 	d, probs := inspectAs(f.file, fn, s.opt.Check)
 	for _, p := range probs {
 		if p.Warning || p.Stage == check.StageMetadata || p.Stage == check.StageReadme {
@@ -380,23 +392,14 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	if d != nil && check.Normalize(d.Meta.Metadata.Name) != norm {
 		return 400, fmt.Sprintf("The name in the file's metadata (%q) does not match the form's name %q.", d.Meta.Metadata.Name, m.Name)
 	}
-	// 10-12. Duplicates, under the lock; then store.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if code, msg := s.duplicates(norm, fn, filetype, m.Version, f); code != 0 {
+		return code, msg
+	}
 	recs, err := s.loadRecords(norm)
 	if err != nil {
 		return 500, "Internal error: " + err.Error()
-	}
-	for _, rec := range recs {
-		if rec.Filename == fn && rec.SHA256 == f.sha256 && rec.Blake2b256 == f.blake2 {
-			return 200, "OK (identical file already uploaded)"
-		}
-		if rec.Filename == fn || rec.Blake2b256 == f.blake2 {
-			return 400, fmt.Sprintf("File already exists ('%s', with blake2_256 hash '%s'). See https://pypi.org/help/#file-name-reuse for more information.", rec.Filename, rec.Blake2b256)
-		}
-		if filetype == "sdist" && rec.Filetype == "sdist" && rec.Version == m.Version {
-			return 400, "Only one sdist may be uploaded per release."
-		}
 	}
 	dir := s.projectDir(norm)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -422,6 +425,27 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	}
 	s.opt.Log.Infof("%s: stored %s (%d bytes)", time.Now().UTC().Format(time.TimeOnly), fn, f.size)
 	return 200, "OK"
+}
+
+// duplicates applies Warehouse's file reuse rules; code 0 means go on.
+// The caller holds s.mu.
+func (s *Server) duplicates(norm, fn, filetype, version string, f *form) (int, string) {
+	recs, err := s.loadRecords(norm)
+	if err != nil {
+		return 500, "Internal error: " + err.Error()
+	}
+	for _, rec := range recs {
+		if rec.Filename == fn && rec.SHA256 == f.sha256 && rec.Blake2b256 == f.blake2 {
+			return 200, "OK (identical file already uploaded)"
+		}
+		if rec.Filename == fn || rec.Blake2b256 == f.blake2 {
+			return 400, fmt.Sprintf("File already exists ('%s', with blake2_256 hash '%s'). See https://pypi.org/help/#file-name-reuse for more information.", rec.Filename, rec.Blake2b256)
+		}
+		if filetype == "sdist" && rec.Filetype == "sdist" && rec.Version == version {
+			return 400, "Only one sdist may be uploaded per release."
+		}
+	}
+	return 0, ""
 }
 
 // inspectAs runs the checks on a temp file as if it had the uploaded name.

@@ -1,0 +1,266 @@
+package index
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"goflit/check"
+	"goflit/check/checktest"
+	"goflit/internal/testutil"
+	"goflit/upload/blake2b"
+)
+
+var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+func start(t *testing.T, opt Options) string {
+	t.Helper()
+	opt.Dir = t.TempDir()
+	if opt.Now == nil {
+		opt.Now = fixedNow
+	}
+	s, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return base
+}
+
+type part struct {
+	name, value string
+	file        bool // send as a file part
+}
+
+// validForm is the form for a file, as a well-behaved client sends it.
+func validForm(filename string, data []byte, name, version, filetype string) []part {
+	sh := sha256.Sum256(data)
+	b2 := blake2b.Sum256(data)
+	pyv := "py3"
+	if filetype == "sdist" {
+		pyv = "source"
+	}
+	return []part{
+		{name: ":action", value: "file_upload"}, {name: "protocol_version", value: "1"},
+		{name: "metadata_version", value: "2.1"}, {name: "name", value: name}, {name: "version", value: version},
+		{name: "summary", value: "A test package"}, {name: "description", value: "# Test\n"},
+		{name: "description_content_type", value: "text/markdown"},
+		{name: "filetype", value: filetype}, {name: "pyversion", value: pyv},
+		{name: "sha256_digest", value: hex.EncodeToString(sh[:])}, {name: "blake2_256_digest", value: hex.EncodeToString(b2[:])},
+		{name: "content", value: string(data), file: true},
+	}
+}
+
+func with(parts []part, name, value string) []part {
+	out := []part{}
+	found := false
+	for _, p := range parts {
+		if p.name == name {
+			found = true
+			if value == "\x00drop" {
+				continue
+			}
+			p.value = value
+		}
+		out = append(out, p)
+	}
+	if !found {
+		out = append(out, part{name: name, value: value})
+	}
+	return out
+}
+
+func post(t *testing.T, url, filename string, parts []part, hdr map[string]string) (string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, p := range parts {
+		if p.file {
+			fn := filename
+			if p.name != "content" {
+				fn = "x.txt"
+			}
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.name, fn))
+			h.Set("Content-Type", "application/octet-stream")
+			w, _ := mw.CreatePart(h)
+			io.WriteString(w, p.value)
+			continue
+		}
+		mw.WriteField(p.name, p.value)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", url, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.Status, string(body)
+}
+
+// TestUploadValidation walks Warehouse's validation order: each case is a
+// request and the exact status line (message in the reason phrase) and
+// body; the outputs are compared whole with testdata/upload_validation.txt.
+func TestUploadValidation(t *testing.T) {
+	base := start(t, Options{Tokens: []string{"pypi-ok"}, MaxFileSize: 4096, Check: check.Options{RST: check.BuiltinRST}})
+	auth := func(user, pass string) map[string]string {
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.SetBasicAuth(user, pass)
+		return map[string]string{"Authorization": r.Header.Get("Authorization")}
+	}
+	ok := auth("__token__", "pypi-ok")
+	w := checktest.Wheel{Name: "demo", Version: "1.0"}
+	wdata := w.Bytes()
+	wname := w.FilenameOf()
+	good := validForm(wname, wdata, "demo", "1.0", "bdist_wheel")
+	sd := checktest.Sdist{Name: "demo", Version: "1.0"}
+	sdata := sd.Bytes()
+	goodSdist := validForm(sd.FilenameOf(), sdata, "demo", "1.0", "sdist")
+	sd2 := checktest.Sdist{Name: "demo", Version: "1.0", Files: []checktest.Entry{{Name: "other.py", Data: "x"}}, Filename: "demo-1.0.zip"}
+	big := checktest.Wheel{Name: "demo", Version: "3.0", Files: []checktest.Entry{{Name: "demo/big.txt", Data: strings.Repeat("x", 9000), Method: checktest.Stored}}}
+	broken := checktest.Wheel{Name: "demo", Version: "4.0", NoRecord: true}
+	changed := checktest.Wheel{Name: "demo", Version: "1.0", Files: []checktest.Entry{{Name: "demo/__init__.py", Data: "changed"}}}
+	cases := []struct {
+		name     string
+		filename string
+		parts    []part
+		hdr      map[string]string
+		url      string
+	}{
+		{"no auth", wname, good, nil, ""},
+		{"wrong token", wname, good, auth("__token__", "nope"), ""},
+		{"password login", wname, good, auth("ada", "pypi-ok"), ""},
+		{"field sent as a file", wname, append(with(good, "summary", "\x00drop"), part{name: "summary", value: "x", file: true}), ok, ""},
+		{"doc upload", wname, with(good, ":action", "doc_upload"), ok, ""},
+		{"protocol version", wname, with(good, "protocol_version", "2"), ok, ""},
+		{"metadata version 2.6", wname, with(good, "metadata_version", "2.6"), ok, ""},
+		{"unknown filetype", wname, with(good, "filetype", "bdist_egg"), ok, ""},
+		{"sdist pyversion", sd.FilenameOf(), with(goodSdist, "pyversion", "py3"), ok, ""},
+		{"no digest", wname, with(with(good, "sha256_digest", "\x00drop"), "blake2_256_digest", "\x00drop"), ok, ""},
+		{"local version", wname, with(good, "version", "1.0+local"), ok, ""},
+		{"bad classifier", wname, with(good, "classifiers", "Private :: Do Not Upload"), ok, ""},
+		{"no file", wname, good[:len(good)-1], ok, ""},
+		{"description fails to render", wname, with(with(good, "description_content_type", "text/x-rst"), "description", "Title\n=\n\n*open\n"), ok, ""},
+		{"bad extension", "demo-1.0.egg", good, ok, ""},
+		{"too large", big.FilenameOf(), validForm(big.FilenameOf(), big.Bytes(), "demo", "3.0", "bdist_wheel"), ok, ""},
+		{"digest mismatch", wname, with(good, "sha256_digest", strings.Repeat("0", 64)), ok, ""},
+		{"invalid distribution", broken.FilenameOf(), validForm(broken.FilenameOf(), broken.Bytes(), "demo", "4.0", "bdist_wheel"), ok, ""},
+		{"upload", wname, good, ok, ""},
+		{"identical re-upload", wname, good, ok, ""},
+		{"same name, other content", wname, validForm(wname, changed.Bytes(), "demo", "1.0", "bdist_wheel"), ok, ""},
+		{"sdist", sd.FilenameOf(), goodSdist, ok, ""},
+		{"second sdist", "demo-1.0.zip", validForm("demo-1.0.zip", sd2.Bytes(), "demo", "1.0", "sdist"), ok, ""},
+		{"json error body", wname, with(good, "protocol_version", "9"), map[string]string{"Authorization": ok["Authorization"], "Accept": "application/json;q=0.9, text/plain;q=0.8"}, ""},
+		{"legacy without slash", wname, good, ok, "/legacy"},
+		{"simple is not the upload URL", wname, good, ok, "/simple/"},
+	}
+	var out strings.Builder
+	for _, c := range cases {
+		url := base + "/legacy/"
+		if c.url != "" {
+			url = base + c.url
+		}
+		status, body := post(t, url, c.filename, c.parts, c.hdr)
+		body = strings.ReplaceAll(body, base, "http://INDEX")
+		status = strings.ReplaceAll(status, base, "http://INDEX")
+		fmt.Fprintf(&out, "== %s\n%s\n%s\n", c.name, status, strings.TrimRight(body, "\n"))
+	}
+	testutil.Golden(t, filepath.Join("testdata", "upload_validation.txt"), []byte(out.String()))
+	// The stored files: wheel, its .metadata, sdist.
+	_ = os.ReadDir
+}
+
+func TestSimpleAPI(t *testing.T) {
+	base := start(t, Options{})
+	w := checktest.Wheel{Name: "Demo.Pkg", Version: "1.0", Metadata: checktest.Metadata("Demo.Pkg", "1.0", "x", "Requires-Python: >=3.8")}
+	form := with(validForm(w.FilenameOf(), w.Bytes(), "Demo.Pkg", "1.0", "bdist_wheel"), "requires_python", ">=3.8")
+	if status, body := post(t, base+"/legacy/", w.FilenameOf(), form, nil); status != "200 OK" {
+		t.Fatalf("%s %s", status, body)
+	}
+	get := func(path, accept string) string {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return fmt.Sprintf("GET %s (Accept: %s)\n%s %s\n%s\n", path, accept, resp.Status, resp.Header.Get("Content-Type"), body)
+	}
+	var out strings.Builder
+	out.WriteString(get("/simple/", ""))
+	out.WriteString(get("/simple/", "application/vnd.pypi.simple.v1+json"))
+	out.WriteString(get("/simple/demo-pkg/", "text/html"))
+	out.WriteString(get("/simple/demo-pkg/", "application/vnd.pypi.simple.v1+json, text/html;q=0.1"))
+	out.WriteString(get("/simple/Demo.Pkg/", ""))
+	out.WriteString(get("/simple/nothing/", ""))
+	out.WriteString(get("/files/demo-pkg/demo_pkg-1.0-py3-none-any.whl.metadata", ""))
+	testutil.Golden(t, filepath.Join("testdata", "simple_api.txt"), []byte(out.String()))
+}
+
+func TestPrefersJSON(t *testing.T) {
+	for accept, want := range map[string]bool{
+		"":                                  false,
+		"application/json":                  true,
+		"text/html, application/json;q=0.9": false,
+		"application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7": true,
+		"*/*": false,
+	} {
+		if got := prefersJSON(accept); got != want {
+			t.Errorf("%q: %v", accept, got)
+		}
+	}
+}
+
+func TestIDTokens(t *testing.T) {
+	now := fixedNow()
+	tok := SignIDToken("k", map[string]any{"aud": "pypi", "exp": now.Add(time.Minute).Unix()})
+	if _, err := verifyIDToken("k", tok, now); err != nil {
+		t.Error(err)
+	}
+	for name, c := range map[string]struct{ key, tok string }{
+		"other key":    {"k2", tok},
+		"expired":      {"k", SignIDToken("k", map[string]any{"aud": "pypi", "exp": now.Add(-time.Minute).Unix()})},
+		"wrong aud":    {"k", SignIDToken("k", map[string]any{"aud": "other"})},
+		"not a JWT":    {"k", "abc"},
+		"garbage sig":  {"k", tok[:len(tok)-3] + "AAA"},
+		"tampered aud": {"k", strings.Replace(tok, strings.Split(tok, ".")[1], "eyJhdWQiOiJweXBpIn0", 1)},
+	} {
+		if _, err := verifyIDToken(c.key, c.tok, now); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func FuzzVerifyIDToken(f *testing.F) {
+	f.Add(SignIDToken("k", map[string]any{"aud": "pypi"}))
+	f.Fuzz(func(t *testing.T, s string) { verifyIDToken("k", s, fixedNow()) })
+}
+
+func FuzzPrefersJSON(f *testing.F) {
+	f.Add("application/json;q=0.9, text/html;q=0.7")
+	f.Fuzz(func(t *testing.T, s string) { prefersJSON(s); reasonPhrase(s) })
+}
