@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // ErrUnsupportedEncoding is wrapped by the error ReadInfo returns for a
@@ -114,18 +113,8 @@ func decodeSource(file string, data []byte) (string, error) {
 	var text string
 	switch enc {
 	case "utf-8":
-		if !utf8.Valid(data) {
-			off := 0
-			for off < len(data) {
-				r, n := utf8.DecodeRune(data[off:])
-				if r == utf8.RuneError && n <= 1 {
-					break
-				}
-				off += n
-			}
-			line := 1 + bytes.Count(data[:off], []byte("\n"))
-			return "", syntaxErr(file, line, 0, "", fmt.Sprintf("(unicode error) 'utf-8' codec can't decode byte 0x%02x: the file is not valid UTF-8 (save it as UTF-8, or declare its encoding with a \"# -*- coding: NAME -*-\" line)", data[off]))
-		}
+		// Not validated here: like CPython, invalid UTF-8 is only an error
+		// outside comments (the tokenizer checks tokens).
 		text = string(data)
 	default:
 		var b strings.Builder

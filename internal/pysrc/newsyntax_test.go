@@ -42,7 +42,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{"x = 1 $ 2\n", "f.py:1:7: invalid Python syntax: invalid character '$' (U+0024)"},
 		{"x = '\\N{NOPE}'\n", `f.py:1:5: invalid Python syntax: (unicode error) 'unicodeescape' codec can't decode bytes: unknown Unicode character name "NOPE"`},
 		{"# coding: klingon\n", `f.py: unsupported source encoding "klingon"`},
-		{"'a' \xff\n", "f.py:1: invalid Python syntax: (unicode error) 'utf-8' codec can't decode byte 0xff"},
+		{"'a' \xff\n", "f.py:1:5: invalid Python syntax: (unicode error) 'utf-8' codec can't decode byte 0xff"},
 	} {
 		_, err := ReadSource("f.py", []byte(c.src))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {

@@ -147,6 +147,9 @@ func (t *tokenizer) run() error {
 			if err := t.scanString(""); err != nil {
 				return err
 			}
+			if err := t.checkUTF8(start, line, col); err != nil {
+				return err
+			}
 			t.emit(tkString, start, line, col)
 		case c >= '0' && c <= '9' || c == '.' && t.pos+1 < len(t.src) && isDigit(t.src[t.pos+1]):
 			if err := t.scanNumber(); err != nil {
@@ -154,7 +157,10 @@ func (t *tokenizer) run() error {
 			}
 			t.emit(tkNumber, start, line, col)
 		case c < utf8.RuneSelf && isIdentStartASCII(c) || c >= utf8.RuneSelf:
-			r, _ := utf8.DecodeRuneInString(t.src[t.pos:])
+			r, n := utf8.DecodeRuneInString(t.src[t.pos:])
+			if r == utf8.RuneError && n == 1 {
+				return t.badUTF8(t.pos, line, col)
+			}
 			if c >= utf8.RuneSelf && !isIdentStart(r) {
 				if !unicode.IsPrint(r) {
 					return t.errAt(line, col, "invalid non-printable character U+%04X", r)
@@ -166,6 +172,11 @@ func (t *tokenizer) run() error {
 			if t.pos < len(t.src) && (t.src[t.pos] == '\'' || t.src[t.pos] == '"') && isStringPrefix(word) {
 				if err := t.scanString(strings.ToLower(word)); err != nil {
 					return err
+				}
+				if !strings.ContainsAny(word, "bB") {
+					if err := t.checkUTF8(start, line, col); err != nil {
+						return err
+					}
 				}
 				t.emit(tkString, start, line, col)
 				continue
@@ -203,6 +214,31 @@ func (t *tokenizer) run() error {
 			t.emit(tkOp, start, line, col)
 		}
 	}
+}
+
+// checkUTF8 rejects a str literal (src[start:t.pos]) that is not UTF-8.
+func (t *tokenizer) checkUTF8(start, line, col int) error {
+	lit := t.src[start:t.pos]
+	if utf8.ValidString(lit) {
+		return nil
+	}
+	for i := 0; i < len(lit); {
+		r, n := utf8.DecodeRuneInString(lit[i:])
+		if r == utf8.RuneError && n == 1 {
+			bl := line + strings.Count(lit[:i], "\n")
+			bc := col + utf8.RuneCountInString(lit[:i])
+			if j := strings.LastIndexByte(lit[:i], '\n'); j >= 0 {
+				bc = 1 + utf8.RuneCountInString(lit[j+1:i])
+			}
+			return t.badUTF8(start+i, bl, bc)
+		}
+		i += n
+	}
+	return nil
+}
+
+func (t *tokenizer) badUTF8(off, line, col int) error {
+	return t.errAt(line, col, "(unicode error) 'utf-8' codec can't decode byte 0x%02x: the file is not valid UTF-8 (save it as UTF-8, or declare its encoding with a \"# -*- coding: NAME -*-\" line)", t.src[off])
 }
 
 func closing(open string) string {
