@@ -335,6 +335,12 @@ func stripPrefixStatus(s string, status int) string {
 // firstText returns the first non-empty line of a body with HTML tags
 // removed, shortened to 300 characters.
 func firstText(body string) string {
+	lower := strings.ToLower(body)
+	if i := strings.Index(lower, "<head"); i >= 0 {
+		if j := strings.Index(lower[i:], "</head>"); j >= 0 {
+			body = body[:i] + body[i+j+len("</head>"):]
+		}
+	}
 	var b strings.Builder
 	in := false
 	for _, r := range body {

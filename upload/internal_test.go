@@ -1,0 +1,95 @@
+package upload
+
+import (
+	"testing"
+)
+
+func TestServerMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		r    response
+		want string
+	}{
+		{"PyPI reason phrase", response{status: 400, statusLine: "400 File already exists ('a.whl', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse", contentType: "text/html", body: []byte("<html>...</html>")},
+			"File already exists ('a.whl', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse"},
+		{"PyPI JSON over HTTP/2 (no reason)", response{status: 403, statusLine: "403 Forbidden", contentType: "application/json", body: []byte(`{"message":"Invalid API Token: x","code":"403 Invalid API Token: x","title":"Forbidden"}`)},
+			"Invalid API Token: x"},
+		{"JSON code only", response{status: 400, statusLine: "400 Bad Request", contentType: "application/json", body: []byte(`{"code":"400 Use a known file type."}`)},
+			"Use a known file type."},
+		{"GitLab", response{status: 400, statusLine: "400 Bad Request", contentType: "application/json", body: []byte(`{"message":"Validation failed: File name has already been taken"}`)},
+			"Validation failed: File name has already been taken"},
+		{"GitLab nested", response{status: 400, statusLine: "400 Bad Request", contentType: "application/json", body: []byte(`{"message":{"name":["is invalid"]}}`)},
+			`{"name":["is invalid"]}`},
+		{"problem+json", response{status: 422, statusLine: "422 Unprocessable Entity", contentType: "application/problem+json", body: []byte(`{"title":"Bad","detail":"version exists"}`)},
+			"version exists"},
+		{"pypiserver 409 HTML", response{status: 409, statusLine: "409 Conflict", contentType: "text/html", body: []byte("<html><head><title>Error</title></head><body><h1>Error: 409 Conflict</h1><p>Sorry, the requested URL caused an error:</p><pre>File not allowed to be overwritten</pre></body></html>")},
+			"Error: 409 Conflict"},
+		{"plain text body", response{status: 500, statusLine: "500 Internal Server Error", contentType: "text/plain", body: []byte("\n  database down \n")},
+			"database down"},
+		{"nothing", response{status: 502, statusLine: "502 Bad Gateway"}, "Bad Gateway"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := serverMessage(&tt.r); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorHints(t *testing.T) {
+	for status, want := range map[int]string{
+		403: "check the API token",
+		404: "wrong upload URL? The legacy upload API lives at /legacy/",
+		405: "wrong upload URL?",
+		409: "bump the version, or use --skip-existing",
+		429: "too many requests",
+		503: "try again later",
+	} {
+		e := responseError("a.whl", "https://x/legacy/", &response{status: status, statusLine: "x"})
+		if e.Hint == "" || !contains(e.Hint, want) {
+			t.Errorf("%d: hint %q", status, e.Hint)
+		}
+	}
+	e := responseError("a.whl", "https://x/legacy", &response{status: 308, statusLine: "308 Permanent Redirect", location: "https://x/legacy/"})
+	if e.Error() != "a.whl: upload failed: 308 Permanent Redirect (the upload URL redirects to https://x/legacy/: use that URL; upload URLs end with a slash, e.g. https://x/legacy/)" {
+		t.Errorf("%s", e)
+	}
+}
+
+func contains(s, sub string) bool { return indexOf(s, sub) >= 0 }
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestSimpleURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://upload.pypi.org/legacy/":                        "https://pypi.org/simple/",
+		"https://test.pypi.org/legacy/":                          "https://test.pypi.org/simple/",
+		"http://127.0.0.1:8080/legacy/":                          "http://127.0.0.1:8080/simple/",
+		"https://u:p@nexus.example/repo/x/legacy":                "https://nexus.example/repo/x/simple/",
+		"https://gitlab.example/api/v4/projects/1/packages/pypi": "",
+	} {
+		if got := SimpleURL(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPackageURLAndRedaction(t *testing.T) {
+	if got := packageURL("https://upload.pypi.org/legacy/", "Foo"); got != "https://pypi.org/project/Foo/" {
+		t.Error(got)
+	}
+	if got := packageURL("https://u:secret@idx.example/upload", "Foo"); got != "https://u:xxxxx@idx.example/upload/Foo" {
+		t.Error(got)
+	}
+	if got := Redacted("https://u:secret@idx.example/legacy/"); got != "https://u:xxxxx@idx.example/legacy/" {
+		t.Error(got)
+	}
+}
