@@ -1,0 +1,222 @@
+// Package backend implements the PEP 517 and PEP 660 hooks as Go functions.
+// The Python shim (python/goflit/buildapi.py) runs `goflit backend HOOK DIR`
+// in the source tree; the CLI calls Run and prints its result as the last
+// line of stdout.
+//
+// The build hooks go through internal/build, the same code path as
+// `flit build`, so the backend produces exactly what `flit build` produces.
+package backend
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"goflit/internal/build"
+	"goflit/internal/diag"
+	"goflit/pyproject"
+	"goflit/wheel"
+)
+
+// Hooks are the hook names the backend answers, as PEP 517/660 spell them.
+var Hooks = []string{
+	"get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable",
+	"prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable",
+	"build_wheel", "build_sdist", "build_editable",
+}
+
+// Request is one hook call.
+type Request struct {
+	Hook        string
+	ProjectDir  string // the source tree (the shim's working directory)
+	Dir         string // wheel_directory, sdist_directory or metadata_directory
+	MetadataDir string // build_wheel/build_editable: a prepared .dist-info folder, or ""
+	// ConfigSettings are the frontend's config_settings. A list value (a key
+	// given several times) is joined with spaces.
+	ConfigSettings map[string]string
+	Getenv         func(string) string
+	Log            diag.Logger
+}
+
+// ParseConfigSettings decodes the JSON object the shim passes: string values,
+// or lists of strings for repeated keys.
+func ParseConfigSettings(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return nil, fmt.Errorf("config_settings is not a JSON object: %v", err)
+	}
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case []any:
+			parts := make([]string, 0, len(v))
+			for _, x := range v {
+				s, ok := x.(string)
+				if !ok {
+					return nil, fmt.Errorf("config_settings[%q] must be a string or a list of strings", k)
+				}
+				parts = append(parts, s)
+			}
+			out[k] = strings.Join(parts, " ")
+		case nil:
+			out[k] = ""
+		default:
+			return nil, fmt.Errorf("config_settings[%q] must be a string or a list of strings", k)
+		}
+	}
+	return out, nil
+}
+
+// Run executes one hook and returns what the hook returns: a basename for
+// the build and prepare hooks, a JSON list for get_requires_*.
+func Run(req Request) (string, error) {
+	if req.Log == nil {
+		req.Log = diag.Discard
+	}
+	if req.Getenv == nil {
+		req.Getenv = os.Getenv
+	}
+	file := filepath.Join(req.ProjectDir, "pyproject.toml")
+	switch req.Hook {
+	case "get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable":
+		return getRequires(file, req)
+	case "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable":
+		if req.Dir == "" {
+			return "", errors.New(req.Hook + " needs the metadata directory")
+		}
+		p, err := pyproject.Load(file, loadOptions(req))
+		if err != nil {
+			return "", err
+		}
+		if err := os.MkdirAll(req.Dir, 0o755); err != nil {
+			return "", err
+		}
+		return wheel.PrepareMetadata(p, req.Dir, wheel.Options{Editable: req.Hook == "prepare_metadata_for_build_editable", Log: req.Log})
+	case "build_wheel", "build_editable", "build_sdist":
+		if req.Dir == "" {
+			return "", errors.New(req.Hook + " needs the output directory")
+		}
+		format := "wheel"
+		if req.Hook == "build_sdist" {
+			format = "sdist"
+		}
+		arts, err := build.Run(build.Request{
+			ProjectFile:    file,
+			Formats:        []string{format},
+			Wheel:          wheel.Options{Editable: req.Hook == "build_editable"},
+			OutDir:         req.Dir,
+			Getenv:         req.Getenv,
+			Log:            req.Log,
+			ConfigSettings: req.ConfigSettings,
+		})
+		if err != nil {
+			return "", err
+		}
+		if len(arts) != 1 {
+			return "", fmt.Errorf("%s produced %d artifacts, expected 1", req.Hook, len(arts))
+		}
+		name := filepath.Base(arts[0].Path)
+		if req.MetadataDir != "" && format == "wheel" {
+			if err := checkPrepared(filepath.Join(req.Dir, name), req.MetadataDir); err != nil {
+				os.Remove(filepath.Join(req.Dir, name))
+				return "", err
+			}
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("unknown backend hook %q (known: %s)", req.Hook, strings.Join(Hooks, ", "))
+}
+
+func loadOptions(req Request) pyproject.Options {
+	return pyproject.Options{
+		AllowInvalid: req.Getenv("FLIT_ALLOW_INVALID") != "",
+		Getenv:       req.Getenv,
+		Log:          req.Log,
+	}
+}
+
+// getRequires follows flit_core: nothing extra is needed when the dynamic
+// version and description can be read from the source; when the module must
+// be imported for them, its runtime requirements (including the extras'
+// entries with their markers) are build requirements.
+func getRequires(file string, req Request) (string, error) {
+	opts := loadOptions(req)
+	opts.DeferImport = true
+	p, err := pyproject.Load(file, opts)
+	if err != nil {
+		return "", err
+	}
+	reqs := []string{}
+	if p.NeedsImport {
+		reqs = append(reqs, p.Metadata.RequiresDist...)
+	}
+	b, _ := json.Marshal(reqs)
+	return string(b), nil
+}
+
+// checkPrepared enforces PEP 517's rule that a wheel built with a
+// metadata_directory has identical metadata: the wheel's METADATA and
+// entry_points.txt must equal the prepared ones.
+func checkPrepared(wheelPath, metadataDir string) error {
+	files, err := readDistInfo(wheelPath)
+	if err != nil {
+		return err
+	}
+	var diffs []string
+	for _, name := range []string{"METADATA", "entry_points.txt"} {
+		prepared, err := os.ReadFile(filepath.Join(metadataDir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			prepared = nil
+		} else if err != nil {
+			return err
+		}
+		if !bytes.Equal(prepared, files[name]) {
+			diffs = append(diffs, name)
+		}
+	}
+	if len(diffs) > 0 {
+		sort.Strings(diffs)
+		return fmt.Errorf("the wheel's %s differ from the prepared metadata in %s (the project changed between prepare_metadata_for_build_wheel and build_wheel); run the build again",
+			strings.Join(diffs, " and "), metadataDir)
+	}
+	return nil
+}
+
+// readDistInfo returns the files at the top of the wheel's .dist-info folder.
+func readDistInfo(wheelPath string) (map[string][]byte, error) {
+	zr, err := zip.OpenReader(wheelPath)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		dir, name, ok := strings.Cut(f.Name, "/")
+		if !ok || !strings.HasSuffix(dir, ".dist-info") || strings.Contains(name, "/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %v", wheelPath, f.Name, err)
+		}
+		out[name] = b
+	}
+	return out, nil
+}

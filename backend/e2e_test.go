@@ -1,0 +1,167 @@
+package backend_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"goflit/internal/diag"
+	"goflit/internal/selfdist"
+	"goflit/internal/testutil"
+)
+
+// selfWheelDir builds goflit's own linux wheel (with the test binary inside)
+// into a fresh folder, as `make wheels` would, and returns the folder.
+func selfWheelDir(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("the end-to-end backend test installs the linux/amd64 wheel")
+	}
+	target, _ := selfdist.Find("linux", "amd64")
+	dir := t.TempDir()
+	bin := testutil.FlitBinary(t)
+	if _, err := selfdist.BuildWheel(filepath.Join(testutil.ModuleRoot(), "python"), bin, target, dir, "1700000000", diag.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func run(t *testing.T, dir string, env []string, name string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func mustRun(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	out, err := run(t, dir, env, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const samplePyproject = `[build-system]
+requires = ["goflit"]
+build-backend = "goflit.buildapi"
+
+[project]
+name = "sample-backend"
+dynamic = ["version", "description"]
+readme = "README.md"
+license = "MIT"
+requires-python = ">=3.8"
+dependencies = []
+
+[project.scripts]
+sample-backend = "sample_backend:main"
+`
+
+func sampleProject(t *testing.T) string {
+	dir := filepath.Join(t.TempDir(), "sample")
+	writeFiles(t, dir, map[string]string{
+		"pyproject.toml":             samplePyproject,
+		"README.md":                  "# sample\n",
+		"LICENSE":                    "MIT\n",
+		"sample_backend/__init__.py": "\"\"\"A sample built by goflit's backend.\"\"\"\n__version__ = \"0.3.0\"\n\ndef main():\n    print('answer', VALUE)\n\nVALUE = 1\n",
+	})
+	return dir
+}
+
+// TestPipInstallsWithIsolation: pip, with build isolation and no index,
+// installs goflit from a local folder into the isolated build environment
+// and builds the sample through goflit.buildapi; then an editable install
+// shows edits without reinstalling; then a broken pyproject.toml makes pip
+// fail with goflit's one-line message in its output.
+func TestPipInstallsWithIsolation(t *testing.T) {
+	py := testutil.PythonWith(t, "venv", "ensurepip", "pip")
+	wheels := selfWheelDir(t)
+	venv := filepath.Join(t.TempDir(), "venv")
+	mustRun(t, "", nil, py, "-m", "venv", venv)
+	vpy := filepath.Join(venv, "bin", "python")
+	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "GOFLIT_BIN="}
+
+	sample := sampleProject(t)
+	mustRun(t, "", env, vpy, "-m", "pip", "install", sample)
+	if out := mustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 1\n" {
+		t.Fatalf("console script printed %q", out)
+	}
+	out := mustRun(t, "", nil, vpy, "-c", "import importlib.metadata as m; print(m.version('sample-backend'), m.metadata('sample-backend')['Summary'])")
+	if out != "0.3.0 A sample built by goflit's backend.\n" {
+		t.Fatalf("installed metadata: %q", out)
+	}
+
+	// Editable install: an edit is visible without reinstalling.
+	mustRun(t, "", env, vpy, "-m", "pip", "install", "-e", sample)
+	initPy := filepath.Join(sample, "sample_backend", "__init__.py")
+	src, _ := os.ReadFile(initPy)
+	os.WriteFile(initPy, bytes.Replace(src, []byte("VALUE = 1"), []byte("VALUE = 2"), 1), 0o644)
+	if out := mustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 2\n" {
+		t.Fatalf("after editing an editable install the script printed %q", out)
+	}
+
+	// The error path: goflit's message reaches pip's output.
+	broken := sampleProject(t)
+	pp := filepath.Join(broken, "pyproject.toml")
+	os.WriteFile(pp, []byte(strings.Replace(samplePyproject, "readme =", "reedme =", 1)), 0o644)
+	out, err := run(t, "", env, vpy, "-m", "pip", "install", broken)
+	if err == nil {
+		t.Fatalf("pip install of a broken project succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, `pyproject.toml:8:1:`) || !strings.Contains(out, `reedme`) || !strings.Contains(out, `readme`) {
+		t.Fatalf("pip output lacks goflit's message naming the key and the fix:\n%s", out)
+	}
+}
+
+// TestBuildNoIsolationMatchesFlitBuild: python -m build --no-isolation with
+// goflit installed produces the same wheel and sdist as `flit build`.
+func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
+	py := testutil.PythonWith(t, "venv", "build", "pip")
+	wheels := selfWheelDir(t)
+	venv := filepath.Join(t.TempDir(), "venv")
+	mustRun(t, "", nil, py, "-m", "venv", "--system-site-packages", venv)
+	vpy := filepath.Join(venv, "bin", "python")
+	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "SOURCE_DATE_EPOCH=1700000000", "GOFLIT_BIN="}
+	mustRun(t, "", env, vpy, "-m", "pip", "install", "goflit")
+
+	sample := sampleProject(t)
+	viaBuild := t.TempDir()
+	mustRun(t, sample, env, vpy, "-m", "build", "--no-isolation", "--outdir", viaBuild, ".")
+	viaFlit := filepath.Join(sample, "dist")
+	mustRun(t, sample, env, testutil.FlitBinary(t), "build")
+	for _, name := range []string{"sample_backend-0.3.0-py3-none-any.whl", "sample_backend-0.3.0.tar.gz"} {
+		a, err := os.ReadFile(filepath.Join(viaBuild, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(viaFlit, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s from python -m build differs from flit build's", name)
+		}
+	}
+}
