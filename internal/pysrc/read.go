@@ -65,6 +65,19 @@ func (m *Module) VersionFiles() []string {
 // constant to __version__ is taken, later files overriding earlier ones;
 // the docstring is that of the last file, the module file. A syntax error
 // is returned as a diag.Diagnostic naming file:line.
+//
+// What counts as a syntax error: everything CPython's tokenizer rejects
+// (unterminated strings and brackets, bad indentation and dedents,
+// inconsistent tabs, stray characters, invalid UTF-8 outside comments,
+// bad escapes in literals, bytes/str concatenation, a block header without
+// a block). Errors of the grammar proper (e.g. "x = = 1") are not
+// detected; Python reports them when the module is imported. Source
+// encodings: UTF-8 (with or without BOM), latin-1, ascii, cp1252 and
+// iso-8859-15; other PEP 263 declarations give an error wrapping
+// ErrUnsupportedEncoding. Docstrings are cleaned as Python 3.11's
+// inspect.cleandoc does (3.13 strips only spaces: results differ only
+// for lines starting with other whitespace). \N{...} knows every name of
+// Unicode 14 (Python 3.11) but not the name aliases.
 func ReadInfo(m *Module) (Info, error) {
 	var info Info
 	for _, file := range m.VersionFiles() {
