@@ -32,7 +32,8 @@ import (
 //	formats F...           build only these formats
 //	error                  the build must fail; the golden file holds the message
 //	no-ref REASON          flit_core 3.8 cannot build it (skipped in the differential)
-//	no-rebuild REASON      skip the pip install / python -m build checks
+//	no-rebuild REASON      skip the python -m build rebuild of the sdist
+//	no-import REASON       install the wheel but do not import the module
 //	# ...                  comment
 //
 // A file named "-- empty:PATH --" creates an empty directory.
@@ -48,6 +49,7 @@ type sample struct {
 	wantErr   bool
 	noRef     string
 	noRebuild string
+	noImport  string
 }
 
 func projectsDir() string { return filepath.Join(testutil.ModuleRoot(), "testdata", "projects") }
@@ -72,7 +74,10 @@ func gitEnv(home string) []string {
 }
 
 // setupSample materialises a sample into a fresh directory under base.
-func setupSample(t testing.TB, name, base string) *sample {
+func setupSample(t testing.TB, name, base string) *sample { return setupSampleVCS(t, name, base, true) }
+
+// setupSampleVCS is setupSample, creating the repository of a vcs sample only when withVCS.
+func setupSampleVCS(t testing.TB, name, base string, withVCS bool) *sample {
 	t.Helper()
 	ar, err := txtar.ParseFile(filepath.Join(projectsDir(), name+".txtar"))
 	if err != nil {
@@ -100,7 +105,7 @@ func setupSample(t testing.TB, name, base string) *sample {
 			t.Fatal(err)
 		}
 	}
-	var vcs, vcsSub string
+	var vcs string
 	var untracked []string
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
 		f := strings.Fields(line)
@@ -121,7 +126,6 @@ func setupSample(t testing.TB, name, base string) *sample {
 		case "vcs":
 			vcs = f[1]
 			if len(f) > 2 {
-				vcsSub = f[2]
 				s.dir = filepath.Join(s.root, f[2])
 			}
 		case "untracked":
@@ -135,13 +139,17 @@ func setupSample(t testing.TB, name, base string) *sample {
 			s.wantErr = true
 		case "no-ref":
 			s.noRef = strings.Join(f[1:], " ")
+		case "no-import":
+			s.noImport = strings.Join(f[1:], " ")
 		case "no-rebuild":
 			s.noRebuild = strings.Join(f[1:], " ")
 		default:
 			t.Fatalf("%s: unknown directive %q", name, line)
 		}
 	}
-	_ = vcsSub
+	if !withVCS {
+		vcs = ""
+	}
 	run := func(name string, args ...string) {
 		cmd := exec.Command(name, args...)
 		cmd.Dir = s.root
