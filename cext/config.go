@@ -173,14 +173,61 @@ func (r *configReader) unknownKeys(key string, t map[string]any, allowed []strin
 		if s := closest(k, allowed); s != "" {
 			hint = fmt.Sprintf("did you mean %q?", s)
 		}
-		r.errorf(key+"."+k, hint, "[%s] has unknown key %q", key, k)
+		r.errorf(key+"."+k, hint, "%s has unknown key %q", displayKey(key), k)
 	}
+}
+
+// displayKey shows a dotted key path with array indexes in brackets:
+// "tool.goflit.extension.0" -> "[tool.goflit.extension][0]", a table ->
+// "[tool.goflit.build]".
+func displayKey(key string) string {
+	parts := strings.Split(key, ".")
+	var b strings.Builder
+	var names []string
+	for _, p := range parts {
+		if _, err := strconv.Atoi(p); err == nil {
+			if len(names) > 0 {
+				b.WriteString("[" + strings.Join(names, ".") + "]")
+				names = nil
+			}
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		names = append(names, p)
+	}
+	if len(names) > 0 {
+		if b.Len() > 0 {
+			b.WriteString(".")
+			b.WriteString(strings.Join(names, "."))
+		} else {
+			b.WriteString("[" + strings.Join(names, ".") + "]")
+		}
+	}
+	return b.String()
+}
+
+// valueKey shows the dotted path of a value: "tool.goflit.extension.0.sources"
+// -> "tool.goflit.extension[0].sources".
+func valueKey(key string) string {
+	parts := strings.Split(key, ".")
+	var b strings.Builder
+	for i, p := range parts {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 func (r *configReader) str(key string, v any) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
-		r.errorf(key, "", "%s must be a string, not %s", key, tomlType(v))
+		r.errorf(key, "", "%s must be a string, not %s", valueKey(key), tomlType(v))
 	}
 	return s, ok
 }
@@ -192,7 +239,7 @@ func (r *configReader) strList(key string, v any) []string {
 		for i, e := range a {
 			s, ok := e.(string)
 			if !ok {
-				r.errorf(fmt.Sprintf("%s.%d", key, i), "", "%s must be a list of strings (item %d is %s)", key, i, tomlType(e))
+				r.errorf(fmt.Sprintf("%s.%d", key, i), "", "%s must be a list of strings (item %d is %s)", valueKey(key), i, tomlType(e))
 				continue
 			}
 			out = append(out, s)
@@ -200,9 +247,9 @@ func (r *configReader) strList(key string, v any) []string {
 	case []string:
 		out = append(out, a...)
 	case string:
-		r.errorf(key, fmt.Sprintf("write [%q]", a), "%s must be a list of strings, not a string", key)
+		r.errorf(key, fmt.Sprintf("write [%q]", a), "%s must be a list of strings, not a string", valueKey(key))
 	default:
-		r.errorf(key, "", "%s must be a list of strings, not %s", key, tomlType(v))
+		r.errorf(key, "", "%s must be a list of strings, not %s", valueKey(key), tomlType(v))
 	}
 	return out
 }
@@ -210,7 +257,7 @@ func (r *configReader) strList(key string, v any) []string {
 func (r *configReader) boolean(key string, v any) bool {
 	b, ok := v.(bool)
 	if !ok {
-		r.errorf(key, "", "%s must be true or false, not %s", key, tomlType(v))
+		r.errorf(key, "", "%s must be true or false, not %s", valueKey(key), tomlType(v))
 	}
 	return b
 }
@@ -265,6 +312,7 @@ func LoadConfig(p *pyproject.Project, configSettings map[string]string) (*Config
 	}
 	r.settings(&cfg.Build, configSettings)
 	r.checkNames(cfg)
+	r.errs.Sort()
 	if err := r.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -281,7 +329,7 @@ func (r *configReader) extensions(cfg *Config, key string, v any) {
 		for i, e := range a {
 			t, ok := e.(map[string]any)
 			if !ok {
-				r.errorf(fmt.Sprintf("%s.%d", key, i), "", "%s items must be tables, not %s", key, tomlType(e))
+				r.errorf(fmt.Sprintf("%s.%d", key, i), "", "%s items must be tables, not %s", displayKey(key), tomlType(e))
 				continue
 			}
 			tables = append(tables, t)
@@ -289,7 +337,7 @@ func (r *configReader) extensions(cfg *Config, key string, v any) {
 	case []map[string]any:
 		tables = a
 	default:
-		r.errorf(key, "", "%s must be an array of tables, not %s", key, tomlType(v))
+		r.errorf(key, "", "%s must be an array of tables, not %s", displayKey(key), tomlType(v))
 		return
 	}
 	for i, t := range tables {
@@ -312,7 +360,7 @@ func (r *configReader) extension(key string, t map[string]any) (Extension, bool)
 			ext.Name = s
 		}
 	} else {
-		r.errorf(key, "add name = \"pkg.module\"", "extension in [%s] has no name", key)
+		r.errorf(key, "add name = \"pkg.module\"", "extension %s has no name", valueKey(key))
 	}
 	if v, ok := t["sources"]; ok {
 		ext.Sources = r.strList(key+".sources", v)
@@ -577,21 +625,27 @@ func closest(s string, candidates []string) string {
 }
 
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	// Optimal string alignment: insertions, deletions, substitutions and
+	// transpositions of neighbours ("jbos" -> "jobs") each cost 1.
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

@@ -137,11 +137,21 @@ func findToolchain(compiler string, f *toolFinder) (*Toolchain, error) {
 		if err != nil || len(argv) == 0 {
 			return nil, fmt.Errorf("$CC=%q cannot be split into a command: %v", cc, err)
 		}
+		p, ok := lookPath(argv[0], f.getenv)
+		if !ok {
+			return nil, fmt.Errorf("$CC=%q: %s not found on PATH (unset CC or fix it)", cc, argv[0])
+		}
+		argv[0] = p
 		tc := &Toolchain{CC: argv, Origin: "$CC"}
 		if cxx := f.getenv("CXX"); cxx != "" {
 			if tc.CXX, err = shellSplit(cxx); err != nil || len(tc.CXX) == 0 {
 				return nil, fmt.Errorf("$CXX=%q cannot be split into a command: %v", cxx, err)
 			}
+			p, ok := lookPath(tc.CXX[0], f.getenv)
+			if !ok {
+				return nil, fmt.Errorf("$CXX=%q: %s not found on PATH", cxx, tc.CXX[0])
+			}
+			tc.CXX[0] = p
 		} else {
 			tc.CXX = append(append([]string{}, argv[:len(argv)-1]...), cxxFor(argv[len(argv)-1]))
 		}
