@@ -281,6 +281,10 @@ func (c *Client) Query(py string) (*Info, error) {
 	}
 	out, err := c.run(abs, "", []string{"-c", queryScript}, "<query sys.executable, sysconfig paths and config>")
 	if err != nil {
+		var re *RunError
+		if errors.As(err, &re) {
+			return nil, fmt.Errorf("%s: describing the interpreter failed: %s (is it a working Python 3 interpreter?)", abs, re.Msg)
+		}
 		return nil, err
 	}
 	out = lastJSONLine(out)
