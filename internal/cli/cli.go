@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"goflit/internal/diag"
 )
@@ -194,14 +195,26 @@ func mainUsage() string {
 func newFlagSet(g *Globals, c *command, describe func(w io.Writer)) *flag.FlagSet {
 	fs := flag.NewFlagSet("flit "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// flag calls Usage on every parse error; help is printed only for -h
+	// (see parseFlags), so Usage does nothing.
+	fs.Usage = func() {}
+	helpPrinters.Store(fs, func() {
 		fmt.Fprintf(g.Env.Stdout, "usage: flit %s %s\n\n%s\n", c.name, c.usage, c.short)
 		if describe != nil {
 			fmt.Fprintln(g.Env.Stdout)
 			describe(g.Env.Stdout)
 		}
-	}
+	})
 	return fs
+}
+
+// helpPrinters maps a command's flag set to its -h output.
+var helpPrinters sync.Map
+
+func printHelp(fs *flag.FlagSet) {
+	if f, ok := helpPrinters.Load(fs); ok {
+		f.(func())()
+	}
 }
 
 // parseFlags parses args with fs. It returns (code, false) when the caller
@@ -209,11 +222,14 @@ func newFlagSet(g *Globals, c *command, describe func(w io.Writer)) *flag.FlagSe
 func parseFlags(g *Globals, c *command, fs *flag.FlagSet, args []string) (int, bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		printHelp(fs)
 		return 0, false
 	}
 	if err != nil {
-		fmt.Fprintf(g.Env.Stderr, "flit %s: %v\nusage: flit %s %s\n", c.name, err, c.name, c.usage)
+		// Go's flag package says "-name"; flit's options are spelled "--name".
+		msg := strings.Replace(err.Error(), "for flag -", "for --", 1)
+		msg = strings.Replace(msg, "flag provided but not defined: -", "unknown option: -", 1)
+		fmt.Fprintf(g.Env.Stderr, "flit %s: %s\nusage: flit %s %s\n", c.name, msg, c.name, c.usage)
 		return 2, false
 	}
 	return 0, true
@@ -230,6 +246,7 @@ func usageError(g *Globals, c *command, format string, args ...any) int {
 func (g *Globals) Fail(err error) int {
 	if list, ok := diag.AsList(err); ok {
 		for _, d := range list {
+			d.File = g.shortPath(d.File)
 			fmt.Fprintf(g.Env.Stderr, "error: %s\n", d.Error())
 			if c := d.Caret(); c != "" {
 				fmt.Fprintln(g.Env.Stderr, c)
@@ -237,8 +254,23 @@ func (g *Globals) Fail(err error) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(g.Env.Stderr, "error: %v\n", err)
+	msg := err.Error()
+	if g.Env.Dir != "" {
+		msg = strings.ReplaceAll(msg, g.Env.Dir+string(filepath.Separator), "")
+	}
+	fmt.Fprintf(g.Env.Stderr, "error: %s\n", msg)
 	return 1
+}
+
+// shortPath shows a path under the working directory relative to it.
+func (g *Globals) shortPath(p string) string {
+	if g.Env.Dir == "" || !filepath.IsAbs(p) {
+		return p
+	}
+	if rel, err := filepath.Rel(g.Env.Dir, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }
 
 // Closest returns the candidate nearest to s by edit distance when it is
