@@ -430,7 +430,7 @@ func (t *tokenizer) scanNumber() error {
 		if t.pos < len(s) && isDigit(s[t.pos]) {
 			return t.errAt(line, col, "invalid digit '%c' in %s literal", s[t.pos], map[byte]string{'x': "hexadecimal", 'o': "octal", 'b': "binary"}[s[start+1]|0x20])
 		}
-		return nil
+		return t.endOfNumber(line, col, map[byte]string{'x': "hexadecimal", 'o': "octal", 'b': "binary"}[s[start+1]|0x20])
 	}
 	intPart := digits(isDigit)
 	isInt := true
@@ -451,15 +451,33 @@ func (t *tokenizer) scanNumber() error {
 			isInt = false
 		}
 	}
+	kind := "decimal"
 	if t.pos < len(s) && (s[t.pos] == 'j' || s[t.pos] == 'J') {
 		t.pos++
 		isInt = false
+		kind = "imaginary"
 	}
 	if isInt && intPart > 1 && s[start] == '0' && strings.Trim(s[start:t.pos], "0_") != "" {
 		return t.errAt(line, col, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
 	}
-	if t.pos < len(s) && s[t.pos] == '_' {
-		return t.errAt(line, col, "invalid decimal literal")
+	return t.endOfNumber(line, col, kind)
+}
+
+// endOfNumber is CPython's verify_end_of_number: a literal directly
+// followed by an identifier character is an error, except before the
+// keywords that may follow a number ("1if x else 2", deprecated).
+func (t *tokenizer) endOfNumber(line, col int, kind string) error {
+	if t.pos >= len(t.src) {
+		return nil
+	}
+	rest := t.src[t.pos:]
+	for _, kw := range []string{"and", "else", "for", "if", "in", "is", "not", "or"} {
+		if strings.HasPrefix(rest, kw) {
+			return nil
+		}
+	}
+	if c := rest[0]; c >= utf8.RuneSelf || isIdentStartASCII(c) || isDigit(c) {
+		return t.errAt(line, col, "invalid %s literal", kind)
 	}
 	return nil
 }
