@@ -230,6 +230,10 @@ func TestInitFlags(t *testing.T) {
 			}
 			testutil.Golden(t, filepath.Join("testdata", "init", tt.golden+".golden"), []byte(res.Pyproject))
 			pyTOML(t, filepath.Join(dir, "pyproject.toml"))
+			if tt.name == "goflit backend" {
+				mkfile(t, filepath.Join(dir, "mod.py"), "\"\"\"Mod.\"\"\"\n__version__ = \"1.0\"\n")
+				checkGoflitBuild(t, dir, "mod-1.0.dist-info", false, "Name: mod\n")
+			}
 		})
 	}
 }
@@ -274,6 +278,8 @@ func TestInitBinaryNoTerminal(t *testing.T) {
 			t.Errorf("METADATA lacks %q:\n%s", want, md)
 		}
 	}
+	checkGoflitBuild(t, dir, "hello-0.3.dist-info", false, "Summary: Say hello.\n", "Author-email: Ann Ö <ann@example.com>\n")
+
 	// Remembered defaults make the next run need no flags but --force.
 	out, code = run("init", "--force")
 	if code != 0 {

@@ -241,6 +241,9 @@ Home = "https://example.org/fancy_pkg"
 		}
 	}
 	buildWithDebianFlit(t, dir)
+	checkGoflitBuild(t, dir, "fancy_pkg-0.1.dist-info", true, "License-Expression: MIT\n",
+		"Author-email: Jane Doe <jane@example.com>\n", "Project-URL: Home, https://example.org/fancy_pkg\n",
+		"Description-Content-Type: text/x-rst\n", "License-File: LICENSE\n")
 
 	// Second run, another project: the defaults are offered and accepted,
 	// and the existing pyproject.toml is overwritten after confirmation.
