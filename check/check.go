@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/mail"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -81,7 +82,7 @@ func Inspect(p string, opt Options) (*Dist, []Problem) {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, p+": ")
 		c.add(StageArchive, "", "", "%s", msg)
-		c.filename(strings.TrimSuffix(p[strings.LastIndexAny(p, "/\\")+1:], ""), nil)
+		c.filename(filepath.Base(p), nil)
 		return nil, c.probs
 	}
 	c.dist = d

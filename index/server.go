@@ -44,7 +44,7 @@ type Fault struct {
 type Options struct {
 	Dir string
 	// Tokens are the accepted upload passwords (HTTP Basic auth, username
-	// __token__). None means uploads are open to anyone.
+	// __token__). None (and no OIDCTestKey) means uploads are open to anyone.
 	Tokens []string
 	// OIDCTestKey enables the trusted publishing endpoints with a test-only
 	// issuer: ID tokens are HS256 JWTs signed with this key (see

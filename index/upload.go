@@ -204,11 +204,8 @@ var allowedMetadataVersions = map[string]bool{"1.0": true, "1.1": true, "1.2": t
 // authorized checks HTTP Basic auth against the configured and minted
 // tokens. It returns "" when the request may upload, else the 403 message.
 func (s *Server) authorized(r *http.Request) string {
-	s.mu.Lock()
-	open := len(s.tokens) == 0 && len(s.minted) == 0
-	s.mu.Unlock()
-	if open {
-		return ""
+	if len(s.tokens) == 0 && s.opt.OIDCTestKey == "" {
+		return "" // an open index
 	}
 	user, pass, ok := r.BasicAuth()
 	if !ok || pass == "" {
@@ -216,13 +213,13 @@ func (s *Server) authorized(r *http.Request) string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if exp, ok := s.minted[pass]; ok {
-		if s.opt.Now().Before(exp) && user == "__token__" {
+	if exp, ok := s.minted[pass]; ok && user == "__token__" {
+		if s.opt.Now().Before(exp) {
 			return ""
 		}
 		return "Invalid API Token: token expired. See " + baseURL(r) + "/help/#invalid-auth for more information."
 	}
-	if !s.tokens[pass] {
+	if !s.tokens[pass] && s.minted[pass].IsZero() {
 		return "Invalid or non-existent authentication information. See " + baseURL(r) + "/help/#invalid-auth for more information."
 	}
 	if user != "__token__" {

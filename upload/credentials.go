@@ -199,9 +199,8 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 	}
 	envUser, envPass := o.Getenv("FLIT_USERNAME"), o.Getenv("FLIT_PASSWORD")
 	if envUser == "" && envPass == "" && t.Username == "" && t.Password == "" {
-		if idTok, provider := AmbientIDTokenAvailable(o.Getenv, o.Repository); provider != "" {
+		if _, provider := AmbientIDTokenAvailable(o.Getenv, o.Repository); provider != "" {
 			log.Infof("No credentials configured; using trusted publishing (%s)", provider)
-			_ = idTok
 			tok, err := TrustedPublishing(ctx, o.HTTP, repo.URL, o.Repository, o.Getenv, o.Mask)
 			if err != nil {
 				return nil, err
