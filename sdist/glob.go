@@ -80,7 +80,7 @@ func iglob(root, pattern string, dironly bool, depth int) []string {
 			names = glob1(root, d, base, dironly)
 		default:
 			if base != "" {
-				if _, err := os.Lstat(join(root, d+"/"+base)); err == nil {
+				if _, err := os.Lstat(join(root, pjoin(d, base))); err == nil {
 					names = []string{base}
 				}
 			} else if isDir(join(root, d)) {
@@ -88,10 +88,21 @@ func iglob(root, pattern string, dironly bool, depth int) []string {
 			}
 		}
 		for _, n := range names {
-			out = append(out, d+"/"+n)
+			out = append(out, pjoin(d, n))
 		}
 	}
 	return out
+}
+
+// pjoin is os.path.join for two relative pieces.
+func pjoin(d, n string) string {
+	switch {
+	case d == "":
+		return n
+	case n == "":
+		return d + "/"
+	}
+	return d + "/" + n
 }
 
 func join(root, rel string) string {

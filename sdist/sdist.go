@@ -71,6 +71,11 @@ func newPatterns(root string, pats []string) *patterns {
 	fp := &patterns{files: map[string]string{}, dirs: map[string]string{}}
 	for _, pat := range pats {
 		for _, m := range Glob(root, pat) {
+			if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(m))); err != nil {
+				// "missing/**" yields "missing" in Python's glob, and flit
+				// then fails to archive it; goflit ignores the phantom.
+				continue
+			}
 			if isDir(filepath.Join(root, filepath.FromSlash(m))) {
 				if _, ok := fp.dirs[m]; !ok {
 					fp.dirs[m] = pat
