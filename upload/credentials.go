@@ -58,7 +58,7 @@ func (k *CommandKeyring) Get(service, username string) (string, bool, error) {
 		return "", false, nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("keyring get: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return "", false, fmt.Errorf("keyring get: %v: %s", err, lastLine(stderr.String()))
 	}
 	s := strings.TrimRight(string(out), "\r\n")
 	return s, s != "", nil
@@ -70,9 +70,16 @@ func (k *CommandKeyring) Set(service, username, secret string) error {
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
 	if err := c.Run(); err != nil {
-		return fmt.Errorf("keyring set: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("keyring set: %v: %s", err, lastLine(stderr.String()))
 	}
 	return nil
+}
+
+// lastLine is the last non-empty line of a tool's stderr: the exception
+// message of a Python traceback.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // Prompter asks the user on a terminal. Nil means there is no terminal.
@@ -235,16 +242,18 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 	if t.Password != "" {
 		return t, nil
 	}
-	if o.Keyring != nil {
+	keyring := o.Keyring
+	if keyring != nil {
 		keys := []string{}
 		if o.Project != "" {
 			keys = append(keys, "pypi_token:project:"+normalizeName(o.Project))
 		}
 		keys = append(keys, "pypi_token:user:"+t.Username)
 		for _, k := range keys {
-			tok, found, err := o.Keyring.Get(t.URL, k)
+			tok, found, err := keyring.Get(t.URL, k)
 			if err != nil {
 				log.Warnf("Could not get token from keyring: %v", err)
+				keyring = nil // unusable: do not ask again
 				break
 			}
 			if found {
@@ -253,9 +262,12 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 				return t, nil
 			}
 		}
-		pw, found, err := o.Keyring.Get(t.URL, t.Username)
+	}
+	if keyring != nil {
+		pw, found, err := keyring.Get(t.URL, t.Username)
 		if err != nil {
 			log.Warnf("Could not get password from keyring: %v", err)
+			keyring = nil
 		} else if found {
 			t.Password, t.Source = pw, "keyring"
 			return t, nil
@@ -275,8 +287,10 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 	t.Source = "prompt"
 	if o.Keyring == nil {
 		log.Warnf("Install keyring to store tokens/passwords securely")
-	} else if err := o.Keyring.Set(t.URL, t.Username, t.Password); err != nil {
-		log.Warnf("Could not store password in keyring: %v", err)
+	} else if keyring != nil {
+		if err := keyring.Set(t.URL, t.Username, t.Password); err != nil {
+			log.Warnf("Could not store password in keyring: %v", err)
+		}
 	}
 	return t, nil
 }

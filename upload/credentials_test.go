@@ -75,6 +75,7 @@ func TestCredentialPrecedence(t *testing.T) {
 		env          map[string]string
 		repo         string
 		keyring      map[string]string // nil = no keyring
+		noBackend    bool              // the keyring CLI with no usable backend
 		prompt       []string          // nil = no terminal
 		want         Target
 		wantErr      string
@@ -130,6 +131,11 @@ func TestCredentialPrecedence(t *testing.T) {
 			want:       Target{URL: PyPI, Username: "ada", Password: "s3cret", Source: "prompt"},
 			wantPypirc: "[pypi]\nusername = ada\n", wantKeyring: PyPI + " ada",
 			wantPromptIO: "Username: |Username: |Server  : " + PyPI + "|Username: ada|Password: |Password: "},
+		{name: "keyring without a backend", env: map[string]string{"FLIT_USERNAME": "u"}, noBackend: true,
+			wantErr: "could not find a password for upload"},
+		{name: "keyring without a backend, prompt", env: map[string]string{"FLIT_USERNAME": "u"}, noBackend: true, prompt: []string{"pw"},
+			want:    Target{URL: PyPI, Username: "u", Password: "pw", Source: "prompt"},
+			wantLog: "warning: Could not get token from keyring: keyring get: exit status 1: keyring.errors.NoKeyringError: No recommended backend was available."},
 		{name: "prompt without keyring", env: map[string]string{"FLIT_USERNAME": "u"}, prompt: []string{"pw"},
 			want: Target{URL: PyPI, Username: "u", Password: "pw", Source: "prompt"}, wantLog: "warning: Install keyring to store tokens/passwords securely"},
 		{name: "prompted username not written for other index", env: map[string]string{"FLIT_INDEX_URL": "https://idx.example/legacy/", "FLIT_PASSWORD": "p"},
@@ -150,6 +156,11 @@ func TestCredentialPrecedence(t *testing.T) {
 			if c.keyring != nil {
 				var k *CommandKeyring
 				k, store = realKeyring(t, c.keyring)
+				o.Keyring = k
+			}
+			if c.noBackend {
+				k, _ := realKeyring(t, nil)
+				k.Command = []string{k.Command[0], "-b", "keyring.backends.fail.Keyring"}
 				o.Keyring = k
 			}
 			var prompt *scriptedPrompt
