@@ -35,10 +35,19 @@ type header struct {
 // [build-system] requires with their byte ranges.
 type tomlScan struct {
 	headers  []header
+	kvs      []kvLine       // top-level key/value expressions
 	order    map[string]int // joined key path -> first appearance
 	strays   []string       // old-style keys not under their own table header
 	requires []reqString
 	hasBuild bool
+}
+
+// kvLine is where a key/value expression starts, and the comment after
+// it on its last line ("" if none).
+type kvLine struct {
+	path     []string
+	line     int // 0-based
+	trailing string
 }
 
 type reqString struct {
@@ -116,6 +125,18 @@ func scanTOML(src []byte) (*tomlScan, error) {
 			}
 		case unstable.KeyValue:
 			walk(table, e)
+			kl := kvLine{path: append(append([]string(nil), table...), keyParts(e)...)}
+			if first := e.Key(); first.Next() && first.Node().Raw.Length > 0 {
+				kl.line = p.Shape(first.Node().Raw).Start.Line - 1
+			}
+			if e.Raw.Length > 0 {
+				end := int(e.Raw.Offset + e.Raw.Length)
+				rest, _, _ := strings.Cut(string(src[end:]), "\n")
+				if c := strings.TrimSpace(rest); strings.HasPrefix(c, "#") {
+					kl.trailing = c
+				}
+			}
+			s.kvs = append(s.kvs, kl)
 		}
 	}
 	if err := p.Error(); err != nil {
@@ -446,20 +467,22 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 	if old.Module == "" {
 		return nil, fmt.Errorf("%s: [tool.flit.metadata] has no module: add module = NAME (the import name)", name)
 	}
-	project, notes := old.ProjectTOML()
 
 	// 1. [build-system] requires: edit the string tokens in place (same
 	//    line count, so the header lines found above stay valid).
 	text := string(src)
+	var reqNotes []string
 	for i := len(scan.requires) - 1; i >= 0; i-- {
 		r := scan.requires[i]
 		if nr, ok := MigrateFlitCoreRequirement(r.value); ok && nr != r.value {
 			text = text[:r.start] + Quote(nr) + text[r.end:]
-			notes = append(notes, fmt.Sprintf("[build-system] requires %s -> %s", Quote(r.value), Quote(nr)))
+			reqNotes = append(reqNotes, fmt.Sprintf("[build-system] requires %s -> %s", Quote(r.value), Quote(nr)))
 		}
 	}
 
-	// 2. Drop the old tables' lines; insert [project] at [tool.flit.metadata].
+	// 2. Mark the old tables' lines for removal. Comments in them move with
+	//    what they annotate: a comment block right above a key (or an old
+	//    table header) and a comment after a key's value go to the new key.
 	lines := strings.SplitAfter(text, "\n")
 	if lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
@@ -471,8 +494,20 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 	for i := range keep {
 		keep[i] = true
 	}
+	old.Comments = map[string][]string{}
+	commentsAbove := func(line, floor int) []string {
+		j := line
+		for j > floor && isComment(lines[j-1]) {
+			j--
+		}
+		var out []string
+		for ; j < line; j++ {
+			out = append(out, strings.TrimSpace(lines[j]))
+		}
+		return out
+	}
+	moved := map[int]bool{}
 	insertAt := -1
-	var dropped []string
 	for i, h := range scan.headers {
 		if !isOldPath(h.path) {
 			continue
@@ -482,27 +517,62 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 		if !last {
 			end = scan.headers[i+1].line
 		}
-		// A comment block directly above the next header belongs to it.
+		// A comment block directly above the next header belongs to it:
+		// it stays in place, or moves along when that table is old too.
 		keepFrom := end
 		if !last {
 			for keepFrom > h.line+1 && isComment(lines[keepFrom-1]) {
 				keepFrom--
 			}
-		}
-		for j := h.line; j < end; j++ {
-			if j < keepFrom {
-				keep[j] = false
-				if isComment(lines[j]) {
-					dropped = append(dropped, strings.TrimSpace(lines[j]))
+			if next := scan.headers[i+1]; isOldPath(next.path) {
+				old.Comments["["+strings.Join(next.path[2:], ".")+"]"] = commentsAbove(end, h.line+1)
+				for j := keepFrom; j < end; j++ {
+					moved[j] = true
 				}
+				keepFrom = end
 			}
+		}
+		for j := h.line; j < keepFrom; j++ {
+			keep[j] = false
 		}
 		if h.path[2] == "metadata" && insertAt < 0 {
 			insertAt = h.line
 		}
 	}
+	for _, kv := range scan.kvs {
+		if !isOldPath(kv.path) || keep[kv.line] {
+			continue
+		}
+		key := strings.Join(kv.path[2:], ".")
+		floor := 0
+		for _, h := range scan.headers {
+			if h.line < kv.line {
+				floor = h.line + 1
+			}
+		}
+		if above := commentsAbove(kv.line, floor); len(above) > 0 {
+			old.Comments[key] = above
+			for j := kv.line - len(above); j < kv.line; j++ {
+				moved[j] = true
+			}
+		}
+		if kv.trailing != "" {
+			old.Comments[key+"#"] = []string{kv.trailing}
+		}
+	}
+	var dropped []string
+	for j := range lines {
+		if !keep[j] && !moved[j] && isComment(lines[j]) {
+			dropped = append(dropped, strings.TrimSpace(lines[j]))
+		}
+		if moved[j] {
+			keep[j] = false
+		}
+	}
+	project, notes := old.ProjectTOML()
+	notes = append(notes, reqNotes...)
 	if len(dropped) > 0 {
-		notes = append(notes, "comments inside the old tables were dropped: "+strings.Join(dropped, " | "))
+		notes = append(notes, "comments inside the old tables' values were dropped: "+strings.Join(dropped, " | "))
 	}
 
 	var out []string

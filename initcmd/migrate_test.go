@@ -103,11 +103,11 @@ author = "A"
 	want := `[tool.black]
 line-length = 88
 
-# Attached to metadata.
 [build-system]
 requires = ["flit_core >=3.11,<5"]
 build-backend = "flit_core.buildapi"
 
+# Attached to metadata.
 [project]
 name = "pkg"
 authors = [{name = "A"}]

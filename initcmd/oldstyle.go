@@ -44,6 +44,14 @@ type Old struct {
 	URLs            []KV
 	Scripts         []KV
 	EntryPoints     []Group
+
+	// Comments maps where a comment was to the comment lines: an old key
+	// relative to [tool.flit] ("metadata.requires", "scripts.x",
+	// "entrypoints.g.x") for the comment block above it, the same with "#"
+	// appended for the comment after its value, and a bracketed table
+	// ("[scripts]") for the block above an old table header. Migrate fills
+	// it so comments move with what they annotate.
+	Comments map[string][]string
 }
 
 // oldKeys are the keys [tool.flit.metadata] accepts.
@@ -117,49 +125,83 @@ func people(name, email string) string {
 func (o *Old) ProjectTOML() (string, []string) {
 	var b strings.Builder
 	var notes []string
-	b.WriteString("[project]\n")
-	b.WriteString("name = " + Quote(o.Name()) + "\n")
+	// line writes one line, preceded by the comments that were above the
+	// old keys it comes from and followed by their trailing comments.
+	line := func(text string, oldKeys ...string) {
+		var trail []string
+		for _, k := range oldKeys {
+			for _, c := range o.Comments[k] {
+				b.WriteString(c + "\n")
+			}
+			trail = append(trail, o.Comments[k+"#"]...)
+		}
+		b.WriteString(text)
+		if len(trail) > 0 {
+			b.WriteString("  " + strings.Join(trail, " "))
+		}
+		b.WriteString("\n")
+	}
+	line("[project]", "[metadata]")
+	nameKeys := []string{"metadata.dist-name"}
+	moduleTable := o.Module != "" && ImportName(o.Name()) != o.Module
+	if !moduleTable {
+		nameKeys = append(nameKeys, "metadata.module")
+	}
+	line("name = "+Quote(o.Name()), nameKeys...)
 	if o.Author != "" || o.AuthorEmail != "" {
-		b.WriteString("authors = " + people(o.Author, o.AuthorEmail) + "\n")
+		line("authors = "+people(o.Author, o.AuthorEmail), "metadata.author", "metadata.author-email")
 	}
 	if o.Maintainer != "" || o.MaintainerEmail != "" {
-		b.WriteString("maintainers = " + people(o.Maintainer, o.MaintainerEmail) + "\n")
+		line("maintainers = "+people(o.Maintainer, o.MaintainerEmail), "metadata.maintainer", "metadata.maintainer-email")
 	}
 	if o.DescriptionFile != "" {
-		b.WriteString("readme = " + Quote(o.DescriptionFile) + "\n")
+		line("readme = "+Quote(o.DescriptionFile), "metadata.description-file")
 	}
 	if o.License != "" {
 		b.WriteString("# flit_core 4 ignores license text: prefer an SPDX expression, e.g. license = \"MIT\"\n")
-		b.WriteString("license = {text = " + Quote(o.License) + "}\n")
+		line("license = {text = "+Quote(o.License)+"}", "metadata.license")
 		notes = append(notes, fmt.Sprintf("license %s kept as license = {text = ...}, which flit_core does not write into the metadata; replace it with an SPDX expression (and drop License :: classifiers) when you can", Quote(o.License)))
 	}
 	if o.RequiresPython != "" {
-		b.WriteString("requires-python = " + Quote(o.RequiresPython) + "\n")
+		line("requires-python = "+Quote(o.RequiresPython), "metadata.requires-python")
 	}
 	if len(o.Requires) > 0 {
-		b.WriteString("dependencies = " + quoteListMultiline(o.Requires) + "\n")
+		line("dependencies = "+quoteListMultiline(o.Requires), "metadata.requires")
 	}
 	if kw := SplitKeywords(o.Keywords); len(kw) > 0 {
-		b.WriteString("keywords = " + quoteList(kw) + "\n")
+		line("keywords = "+quoteList(kw), "metadata.keywords")
 	}
 	if len(o.Classifiers) > 0 {
-		b.WriteString("classifiers = " + quoteListMultiline(o.Classifiers) + "\n")
+		line("classifiers = "+quoteListMultiline(o.Classifiers), "metadata.classifiers")
 	}
 	b.WriteString("dynamic = [\"version\", \"description\"]\n")
 
-	extras := append([]Extra(nil), o.RequiresExtra...)
-	if o.HasDevRequires {
-		extras = append(extras, Extra{Name: "dev", Reqs: o.DevRequires})
-		notes = append(notes, "dev-requires moved to the \"dev\" optional dependencies")
-	}
-	if len(extras) > 0 {
-		b.WriteString("\n[project.optional-dependencies]\n")
-		for _, e := range extras {
-			b.WriteString(Key(e.Name) + " = " + quoteListMultiline(e.Reqs) + "\n")
+	if len(o.RequiresExtra) > 0 || o.HasDevRequires {
+		b.WriteString("\n")
+		line("[project.optional-dependencies]", "[metadata.requires-extra]", "metadata.requires-extra")
+		for _, e := range o.RequiresExtra {
+			line(Key(e.Name)+" = "+quoteListMultiline(e.Reqs), "metadata.requires-extra."+e.Name)
+		}
+		if o.HasDevRequires {
+			line("dev = "+quoteListMultiline(o.DevRequires), "metadata.dev-requires")
+			notes = append(notes, "dev-requires moved to the \"dev\" optional dependencies")
 		}
 	}
 
+	// writeTable writes a table of strings; comments come from the old
+	// header keys and, per entry, from prefix+key.
+	writeTable := func(header string, kvs []KV, keyOf func(i int) string, headerKeys ...string) {
+		if len(kvs) == 0 {
+			return
+		}
+		b.WriteString("\n")
+		line("["+header+"]", headerKeys...)
+		for i, kv := range kvs {
+			line(Key(kv.Key)+" = "+Quote(kv.Value), keyOf(i))
+		}
+	}
 	urls := o.URLs
+	urlKeys := make([]string, 0, len(urls)+1)
 	if o.HomePage != "" {
 		label := "Homepage"
 		for _, u := range urls {
@@ -168,39 +210,54 @@ func (o *Old) ProjectTOML() (string, []string) {
 			}
 		}
 		urls = append([]KV{{label, o.HomePage}}, urls...)
+		urlKeys = append(urlKeys, "metadata.home-page")
 		notes = append(notes, "home-page became the \""+label+"\" project URL")
 	}
-	writeTable := func(header string, kvs []KV) {
-		if len(kvs) == 0 {
-			return
-		}
-		b.WriteString("\n[" + header + "]\n")
-		for _, kv := range kvs {
-			b.WriteString(Key(kv.Key) + " = " + Quote(kv.Value) + "\n")
-		}
+	for _, u := range o.URLs {
+		urlKeys = append(urlKeys, "metadata.urls."+u.Key)
 	}
-	writeTable("project.urls", urls)
+	writeTable("project.urls", urls, func(i int) string { return urlKeys[i] }, "[metadata.urls]", "metadata.urls")
 
-	scripts := append([]KV(nil), o.Scripts...)
-	var gui []KV
+	// console_scripts / gui_scripts groups become [project.scripts] /
+	// [project.gui-scripts]; entries remember their old comment keys.
+	type entries struct {
+		kvs  []KV
+		keys []string
+		hdrs []string
+	}
+	var scripts, gui entries
+	for _, kv := range o.Scripts {
+		scripts.kvs = append(scripts.kvs, kv)
+		scripts.keys = append(scripts.keys, "scripts."+kv.Key)
+	}
+	scripts.hdrs = []string{"[scripts]"}
 	var groups []Group
 	for _, g := range o.EntryPoints {
+		target := (*entries)(nil)
 		switch g.Name {
 		case "console_scripts":
-			scripts = append(scripts, g.Entries...)
+			target = &scripts
 		case "gui_scripts":
-			gui = append(gui, g.Entries...)
+			target = &gui
 		default:
 			groups = append(groups, g)
+			continue
+		}
+		target.hdrs = append(target.hdrs, "[entrypoints."+g.Name+"]")
+		for _, kv := range g.Entries {
+			target.kvs = append(target.kvs, kv)
+			target.keys = append(target.keys, "entrypoints."+g.Name+"."+kv.Key)
 		}
 	}
-	writeTable("project.scripts", scripts)
-	writeTable("project.gui-scripts", gui)
+	writeTable("project.scripts", scripts.kvs, func(i int) string { return scripts.keys[i] }, scripts.hdrs...)
+	writeTable("project.gui-scripts", gui.kvs, func(i int) string { return gui.keys[i] }, gui.hdrs...)
 	for _, g := range groups {
-		writeTable("project.entry-points."+Key(g.Name), g.Entries)
+		writeTable("project.entry-points."+Key(g.Name), g.Entries,
+			func(i int) string { return "entrypoints." + g.Name + "." + g.Entries[i].Key }, "[entrypoints."+g.Name+"]")
 	}
-	if o.Module != "" && ImportName(o.Name()) != o.Module {
-		b.WriteString("\n[tool.flit.module]\nname = " + Quote(o.Module) + "\n")
+	if moduleTable {
+		b.WriteString("\n[tool.flit.module]\n")
+		line("name = "+Quote(o.Module), "metadata.module")
 	}
 	return b.String(), notes
 }
