@@ -156,7 +156,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // fail answers with Warehouse's error shape: the message in the reason
 // phrase, and in the body as JSON when the client prefers it, else text.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	s.opt.Log.Debugf("%s %s: %d %s", r.Method, r.URL.Path, code, msg)
+	if r.URL.Path == "/legacy/" {
+		s.opt.Log.Infof("%s: refused an upload: %d %s", time.Now().UTC().Format(time.TimeOnly), code, msg)
+	} else {
+		s.opt.Log.Debugf("%s %s: %d %s", r.Method, r.URL.Path, code, msg)
+	}
 	reason := reasonPhrase(msg)
 	var body []byte
 	ctype := "text/plain; charset=utf-8"

@@ -240,6 +240,9 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if s.faults > 0 {
 		s.faults--
 		s.mu.Unlock()
+		if s.opt.FailUploads.Status == 429 {
+			w.Header().Set("Retry-After", "1")
+		}
 		s.fail(w, r, s.opt.FailUploads.Status, fmt.Sprintf("Injected failure (--fail-uploads), %d more to come", s.faults))
 		return
 	}

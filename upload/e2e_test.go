@@ -3,6 +3,8 @@ package upload_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,8 +90,7 @@ func TestPublishInstallSkipExistingAndRefusals(t *testing.T) {
 			t.Fatalf("upload %s: %v %v\n%s", p, out, err, log)
 		}
 	}
-	if !strings.Contains(log.String(), "Package is at "+base+"/legacy/Demo-Pkg") &&
-		!strings.Contains(log.String(), "Package is at") {
+	if !strings.Contains(log.String(), "Package is at http://"+strings.TrimPrefix(base, "http://")+"/project/Demo-Pkg/") {
 		t.Errorf("no package URL logged:\n%s", log)
 	}
 
@@ -202,6 +203,20 @@ func TestRetriesThenSucceeds(t *testing.T) {
 	}
 }
 
+func TestRetryAfterHonoured(t *testing.T) {
+	base, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 1, Status: 429}})
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	var waits []time.Duration
+	c := &upload.Client{Backoff: time.Millisecond, Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	if _, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: base + "/legacy/"}, Path: p}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(waits) != "[1s]" {
+		t.Errorf("waits %v, want the server's Retry-After of 1s", waits)
+	}
+}
+
 func TestNoRetryOn4xxAndGiveUp(t *testing.T) {
 	base, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 10, Status: 502}})
 	w := demoWheel("1.0", "x")
@@ -258,3 +273,32 @@ func TestConcurrentUploads(t *testing.T) {
 }
 
 var _ = check.Kind
+
+// --check-url against a static PEP 503 tree (HTML only, as served by any
+// web server): the same hash counts as uploaded without any POST.
+func TestSkipExistingStaticHTMLIndex(t *testing.T) {
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	dg, err := upload.FileDigests(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	static := t.TempDir()
+	os.MkdirAll(filepath.Join(static, "demo-pkg"), 0o755)
+	write := func(hash string) {
+		page := fmt.Sprintf("<html><body><a href=\"/x/%s#sha256=%s\">%s</a></body></html>\n", w.FilenameOf(), hash, w.FilenameOf())
+		os.WriteFile(filepath.Join(static, "demo-pkg", "index.html"), []byte(page), 0o644)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(static)))
+	defer srv.Close()
+	c := &upload.Client{Retries: -1}
+	req := upload.Request{Target: &upload.Target{URL: "http://127.0.0.1:1/legacy/"}, Path: p, SkipExisting: true, CheckURL: srv.URL + "/"}
+	write(dg.SHA256)
+	if out, err := c.Upload(context.Background(), req); err != nil || out != upload.AlreadyThere {
+		t.Fatalf("%v %v", out, err)
+	}
+	write(strings.Repeat("0", 64))
+	if _, err := c.Upload(context.Background(), req); err == nil || !strings.Contains(err.Error(), "a different file with this name is already on the index (sha256 "+strings.Repeat("0", 64)+" there, "+dg.SHA256+" here)") {
+		t.Fatal(err)
+	}
+}

@@ -93,3 +93,27 @@ func TestPackageURLAndRedaction(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// The PEP 503 HTML fallback reads the index server's own HTML page.
+func TestSimpleHTMLFromIndex(t *testing.T) {
+	page := `<!DOCTYPE html>
+<html><body>
+    <a href="../../files/demo-pkg/demo_pkg-1.0-py3-none-any.whl#sha256=8bdf23" data-requires-python="&gt;=3.8">demo_pkg-1.0-py3-none-any.whl</a><br/>
+    <A HREF='https://files.example/x/demo-pkg-1.0.tar.gz'>demo-pkg-1.0.tar.gz</A>
+    <a href="../../files/demo-pkg/demo_pkg-0.9.tar.gz#md5=abc"></a>
+</body></html>`
+	got := parseSimpleHTML(page)
+	want := []IndexFile{
+		{Filename: "demo_pkg-1.0-py3-none-any.whl", URL: "../../files/demo-pkg/demo_pkg-1.0-py3-none-any.whl#sha256=8bdf23", SHA256: "8bdf23"},
+		{Filename: "demo-pkg-1.0.tar.gz", URL: "https://files.example/x/demo-pkg-1.0.tar.gz"},
+		{Filename: "demo_pkg-0.9.tar.gz", URL: "../../files/demo-pkg/demo_pkg-0.9.tar.gz#md5=abc"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
