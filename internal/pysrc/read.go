@@ -159,6 +159,13 @@ func readSource(file string, data []byte) (Info, error) {
 				return info, t.errAt(tk.line, tk.col, "invalid syntax (empty statement before ';')")
 			}
 		}
+		if !isCompound(ll.toks) {
+			for _, stmt := range splitSimple(ll.toks) {
+				if tk, ok := badSimpleStatement(stmt); !ok {
+					return info, t.errAt(tk.line, tk.col, "invalid syntax")
+				}
+			}
+		}
 	}
 	for i, ll := range lines {
 		if ll.indent != 0 || isCompound(ll.toks) {
@@ -205,6 +212,54 @@ func isCompound(toks []token) bool {
 			!(toks[1].kind == tkOp && (toks[1].text == ":" || toks[1].text == "=" || toks[1].text == "."))
 	}
 	return false
+}
+
+// cannotStart are operators no simple statement starts with.
+var cannotStart = map[string]bool{
+	"=": true, ":": true, ",": true, ".": true, "%": true, "/": true, "//": true, "<": true, ">": true,
+	"<=": true, ">=": true, "==": true, "!=": true, "|": true, "&": true, "^": true, "<<": true, ">>": true,
+	"**": true, "->": true, ":=": true, ")": true, "]": true, "}": true,
+	"+=": true, "-=": true, "*=": true, "/=": true, "//=": true, "%=": true, "@=": true, "&=": true,
+	"|=": true, "^=": true, ">>=": true, "<<=": true, "**=": true,
+}
+
+// cannotEnd are operators no simple statement ends with ("*" can: "from
+// m import *"; "," can: "x = 1,").
+var cannotEnd = map[string]bool{
+	"=": true, "+": true, "-": true, "/": true, "//": true, "%": true, "@": true, "&": true, "|": true,
+	"^": true, "~": true, "<": true, ">": true, "<=": true, ">=": true, "==": true, "!=": true, "<<": true,
+	">>": true, "**": true, ".": true, "->": true, ":=": true, "(": true, "[": true, "{": true,
+	"+=": true, "-=": true, "*=": true, "/=": true, "//=": true, "%=": true, "@=": true, "&=": true,
+	"|=": true, "^=": true, ">>=": true, "<<=": true, "**=": true,
+}
+
+// badSimpleStatement finds grammar errors that need no parser: an
+// operator that cannot start or end a statement, or "= =".
+func badSimpleStatement(stmt []token) (token, bool) {
+	first, last := stmt[0], stmt[len(stmt)-1]
+	if first.kind == tkOp && cannotStart[first.text] {
+		return first, false
+	}
+	if last.kind == tkOp && cannotEnd[last.text] {
+		return last, false
+	}
+	depth := 0
+	for i, tk := range stmt {
+		if tk.kind != tkOp {
+			continue
+		}
+		switch tk.text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		case "=":
+			if depth == 0 && i > 0 && stmt[i-1].kind == tkOp && stmt[i-1].text == "=" {
+				return tk, false
+			}
+		}
+	}
+	return token{}, true
 }
 
 // splitSimple splits a simple-statement line at top-level ';'.
