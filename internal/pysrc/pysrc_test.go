@@ -306,6 +306,13 @@ var snippets = map[string]string{
 	"oct_digit":            "x = 0o8\n",
 	"exp_ident":            "x = 1ex\n",
 	"num_nonascii":         "x = 1\u00e9\n",
+	"starts_eq":            "= 1\n",
+	"ends_eq":              "x =\n",
+	"eq_eq":                "x = = 1\n",
+	"ends_dot":             "import os.\n",
+	"ends_plus":            "if x:\n    y = 1 +\n",
+	"from_star":            "'d'\nfrom os import *\n__version__ = '1',\n",
+	"star_target":          "'d'\n*a, b = 1, 2\n-x\n~x\n...\n",
 	"empty_doc":            "''\n",
 	"ws_doc":               "'  \\n  '\n",
 }
