@@ -133,6 +133,7 @@ type Result struct {
 	Declined  bool     // the user did not want pyproject.toml overwritten: nothing written
 	Written   []string // files written, relative to Dir, in order
 	Pyproject string   // the pyproject.toml text written
+	Warnings  []string // problems that did not stop Init
 }
 
 // DataDir returns flit's directory for user data files on this platform:
@@ -329,11 +330,12 @@ func Init(o Options) (*Result, error) {
 		return nil, err
 	}
 	readme := FindReadme(o.Dir)
+	res := &Result{Pyproject: render(a, readme, backend)}
 	if err := updateDefaults(o.DataDir, defaults, a); err != nil {
-		return nil, err
+		// Not worth failing for: the project is what was asked for.
+		res.Warnings = append(res.Warnings, fmt.Sprintf("could not remember the answers for next time: %v", err))
 	}
 
-	res := &Result{Pyproject: render(a, readme, backend)}
 	if a.license != "skip" {
 		lic := filepath.Join(o.Dir, "LICENSE")
 		if _, err := os.Lstat(lic); errors.Is(err, fs.ErrNotExist) {

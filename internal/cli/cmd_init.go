@@ -102,6 +102,9 @@ terminal nothing is asked: flags, then remembered defaults, are used.
 		if res.Declined {
 			return 0
 		}
+		for _, w := range res.Warnings {
+			g.Log.Warnf("%s", w)
+		}
 		for _, f := range res.Written {
 			g.Log.Debugf("wrote %s", f)
 		}

@@ -45,7 +45,7 @@ is shown first.
 		}
 		fmt.Fprint(g.Env.Stdout, initcmd.UnifiedDiff("a/"+name, "b/"+name, res.Old, res.New))
 		for _, n := range res.Notes {
-			g.Log.Warnf("%s", n)
+			g.Log.Infof("note: %s", n)
 		}
 		if *dry {
 			g.Log.Infof("Dry run: %s not changed", name)

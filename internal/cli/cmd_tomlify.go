@@ -56,7 +56,7 @@ entry-points-file), and writes pyproject.toml next to it with a standard
 		fmt.Fprint(g.Env.Stdout, res.Pyproject)
 		fmt.Fprintln(g.Env.Stdout)
 		for _, n := range res.Notes {
-			g.Log.Warnf("%s", n)
+			g.Log.Infof("note: %s", n)
 		}
 		g.Log.Infof("Written %s; check it, then remove %s", out, filepath.Base(ini))
 		return 0
