@@ -143,7 +143,7 @@ func (c *checker) filename(fn string, m *coremeta.Metadata) {
 	if w.Name != wheelName(m.Name) {
 		c.add(StageFilename, "", "", "wheel file name starts with %q, but should contain the normalized project name %q", w.Name, wheelName(m.Name))
 	}
-	if canonicalVersion(w.Version) != canonicalVersion(m.Version) {
+	if !sameVersion(w.Version, m.Version) {
 		c.add(StageFilename, "", "", "wheel file name has version %q, but the metadata says %q", w.Version, m.Version)
 	}
 	for _, p := range w.Plat {
@@ -233,7 +233,7 @@ func (c *checker) metadata(f *coremeta.File, entry string) {
 		c.add(StageMetadata, "Version", entry, "Version: missing")
 	case !validVersion(m.Version):
 		bad("Version", "%q is not a valid PEP 440 version", m.Version)
-	case strings.Contains(m.Version, "+"):
+	case hasLocal(m.Version):
 		bad("Version", "the use of local versions in %q is not allowed on PyPI", m.Version)
 	}
 	if utf8.RuneCountInString(m.Summary) > 512 {

@@ -1,56 +1,49 @@
 package check
 
 import (
-	"regexp"
+	"errors"
+	"fmt"
 	"strings"
-	"sync"
+
+	"goflit/names"
+	"goflit/pep440"
+	"goflit/pep508"
+	"goflit/tags"
 )
 
 // The standards packages (names, pep440, pep508, tags) are written in
 // parallel; the small subset PyPI's upload checks need lives here so that
 // check has no moving dependencies.
 
-var (
-	nameRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`)
-	})
-	normRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[-_.]+`) })
-	// PEP 440 "VERSION_PATTERN" (the spec's own grammar), anchored.
-	versionRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)^\s*v?(?:(?:[0-9]+)!)?[0-9]+(?:\.[0-9]+)*` +
-			`(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?` +
-			`(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?` +
-			`(?:[-_.]?dev[-_.]?[0-9]*)?` +
-			`(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$`)
-	})
-	specRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^\s*(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9_.*+!-]+)\s*$`)
-	})
-	reqRE = sync.OnceValue(func() *regexp.Regexp {
-		// name [extras] (specifiers | @ url) (; marker)
-		return regexp.MustCompile(`^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*` +
-			`(\[\s*(?:[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?\])?\s*` +
-			`(@\s*\S+\s*|\(?[^;@()]*\)?)?` +
-			`(;.*)?$`)
-	})
-)
+// The rules come from the standards packages (names, pep440, pep508, tags);
+// these small wrappers give them the shape the checks need.
 
 // normalize is PEP 503 name normalisation.
-func normalize(name string) string { return strings.ToLower(normRE().ReplaceAllString(name, "-")) }
+func normalize(name string) string { return names.Normalize(name) }
 
 // wheelName is the PEP 427/625 escaped, normalised name: "foo_bar".
-func wheelName(name string) string { return strings.ReplaceAll(normalize(name), "-", "_") }
+func wheelName(name string) string { return names.Escape(name) }
 
-func validName(name string) bool { return nameRE().MatchString(name) }
+func validName(name string) bool { return names.ValidProjectName(name) }
 
-func validVersion(v string) bool { return versionRE().MatchString(v) }
+func validVersion(v string) bool {
+	_, err := pep440.Parse(v)
+	return err == nil
+}
 
-// canonicalVersion is a light normalisation for comparing versions (case,
-// leading v, separators around pre/post/dev), enough for file names.
-func canonicalVersion(v string) string {
-	v = strings.ToLower(strings.TrimSpace(v))
-	v = strings.TrimPrefix(v, "v")
-	return v
+func hasLocal(v string) bool {
+	pv, err := pep440.Parse(v)
+	return err == nil && pv.HasLocal()
+}
+
+// sameVersion compares two versions as PEP 440 does (1.0 == 1.0.0).
+func sameVersion(a, b string) bool {
+	va, err1 := pep440.Parse(a)
+	vb, err2 := pep440.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return va.Equal(vb)
 }
 
 // validSpecifiers checks a PEP 440 specifier set ("", ">=3.8", ">=3.8,!=3.9.*").
@@ -58,96 +51,29 @@ func validSpecifiers(s string) bool {
 	if strings.TrimSpace(s) == "" {
 		return true
 	}
-	for _, part := range strings.Split(s, ",") {
-		m := specRE().FindStringSubmatch(part)
-		if m == nil {
-			return false
-		}
-		op, v := m[1], m[2]
-		switch {
-		case op == "===":
-		case strings.HasSuffix(v, ".*"):
-			if op != "==" && op != "!=" || !validVersion(strings.TrimSuffix(v, ".*")) || strings.Contains(v, "+") {
-				return false
-			}
-		default:
-			if !validVersion(v) {
-				return false
-			}
-			if op == "~=" && !strings.Contains(strings.SplitN(v, "+", 2)[0], ".") {
-				return false
-			}
-		}
-	}
-	return true
+	_, err := pep440.ParseSpecifierSet(s)
+	return err == nil
 }
 
 // requirement is the part of a PEP 508 requirement the checks need.
 type requirement struct {
-	Name   string
-	URL    bool // "name @ url"
-	Marker string
+	Name string
+	URL  bool // "name @ url"
 }
 
-// parseRequirement checks the shape of a PEP 508 requirement: a name,
-// optional extras, a specifier set (optionally in parentheses, as Metadata
-// 1.2 allowed) or a direct URL, and an optional marker. It returns ok=false
-// with a reason when the string does not parse.
+// parseRequirement parses a PEP 508 requirement; the second result is why
+// it does not parse (packaging's wording), or "".
 func parseRequirement(s string) (requirement, string) {
-	m := reqRE().FindStringSubmatch(s)
-	if m == nil {
-		return requirement{}, "not a PEP 508 requirement"
-	}
-	r := requirement{Name: m[1], Marker: strings.TrimSpace(strings.TrimPrefix(m[4], ";"))}
-	spec := strings.TrimSpace(m[3])
-	if strings.HasPrefix(spec, "@") {
-		r.URL = true
-	} else {
-		if strings.HasPrefix(spec, "(") != strings.HasSuffix(spec, ")") {
-			return r, "unbalanced parentheses around the version specifier"
+	r, err := pep508.ParseRequirement(s)
+	if err != nil {
+		var pe *pep508.ParseError
+		if errors.As(err, &pe) {
+			return requirement{}, fmt.Sprintf("%s (at offset %d)", pe.Msg, pe.Offset)
 		}
-		if spec != "" && !strings.ContainsAny(spec[:1], "(<>=!~") {
-			return r, "expected a version specifier, URL or marker after the name, found " + quote(spec)
-		}
-		spec = strings.TrimSuffix(strings.TrimPrefix(spec, "("), ")")
-		if !validSpecifiers(spec) {
-			return r, "invalid version specifier " + quote(strings.TrimSpace(spec))
-		}
+		return requirement{}, err.Error()
 	}
-	if m[4] != "" && r.Marker == "" {
-		return r, "empty environment marker"
-	}
-	if r.Marker != "" && !balanced(r.Marker) {
-		return r, "invalid environment marker " + quote(r.Marker)
-	}
-	return r, ""
+	return requirement{Name: r.Name, URL: r.URL != ""}, ""
 }
-
-func balanced(s string) bool {
-	depth := 0
-	var q byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case q != 0:
-			if c == q {
-				q = 0
-			}
-		case c == '"' || c == '\'':
-			q = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth < 0 {
-				return false
-			}
-		}
-	}
-	return depth == 0 && q == 0
-}
-
-func quote(s string) string { return `"` + s + `"` }
 
 // wheelFile is a parsed wheel filename (PEP 427):
 // {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl
@@ -186,44 +112,9 @@ func parseWheelFilename(fn string) (wheelFile, bool) {
 	return w, w.Name != "" && w.Version != ""
 }
 
-var platRE = sync.OnceValue(func() map[string]*regexp.Regexp {
-	arch := `(x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64|ppc64)`
-	return map[string]*regexp.Regexp{
-		"manylinux": regexp.MustCompile(`^manylinux_[0-9]+_[0-9]+_` + arch + `$`),
-		"musllinux": regexp.MustCompile(`^musllinux_[0-9]+_[0-9]+_(x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64)$`),
-		"macosx": regexp.MustCompile(`^macosx_(10_[0-9]+|(11|12|13|14|15|26)_0)_` +
-			`(x86_64|arm64|universal2|intel|fat|fat3|fat64|i386|ppc|ppc64|universal)$`),
-		"ios":     regexp.MustCompile(`^ios_[0-9]+_[0-9]+_(arm64|x86_64)_(iphoneos|iphonesimulator)$`),
-		"android": regexp.MustCompile(`^android_[0-9]+_(arm64_v8a|armeabi_v7a|x86|x86_64)$`),
-		"emscr":   regexp.MustCompile(`^pyemscripten_[0-9]+_[0-9]+_wasm32$`),
-	}
-})
-
 // platformOK reports whether PyPI accepts a wheel platform tag
 // (Warehouse's _valid_platform_tag, peers.md §3.2).
-func platformOK(tag string) bool {
-	switch tag {
-	case "any", "win32", "win_amd64", "win_arm64", "win_ia64", "linux_armv6l", "linux_armv7l":
-		return true
-	}
-	for _, legacy := range []string{"manylinux1_", "manylinux2010_", "manylinux2014_"} {
-		if arch, ok := strings.CutPrefix(tag, legacy); ok {
-			switch arch {
-			case "x86_64", "i686":
-				return true
-			case "aarch64", "armv7l", "ppc64", "ppc64le", "s390x":
-				return legacy == "manylinux2014_"
-			}
-			return false
-		}
-	}
-	for _, re := range platRE() {
-		if re.MatchString(tag) {
-			return true
-		}
-	}
-	return false
-}
+func platformOK(tag string) bool { return tags.PyPIPlatformOK(tag) }
 
 // Normalize is PEP 503 name normalisation ("Foo.Bar_baz" -> "foo-bar-baz").
 func Normalize(name string) string { return normalize(name) }
