@@ -70,21 +70,25 @@ var (
 	docutilsPy   string
 )
 
-// DefaultRST is DocutilsRST with /usr/bin/python3 (or $GOFLIT_DOCUTILS_PYTHON)
-// when it can import docutils, else BuiltinRST.
+// DefaultRST returns a checker that uses DocutilsRST with
+// $GOFLIT_DOCUTILS_PYTHON or /usr/bin/python3 when it can import docutils,
+// else BuiltinRST. The interpreter is looked for on first use only, so
+// Markdown and plain-text descriptions never start Python.
 func DefaultRST() func(string) ([]string, error) {
-	docutilsOnce.Do(func() {
-		for _, py := range []string{os.Getenv("GOFLIT_DOCUTILS_PYTHON"), "/usr/bin/python3"} {
-			if py != "" && exec.Command(py, "-c", "import docutils.core").Run() == nil {
-				docutilsPy = py
-				return
+	return func(text string) ([]string, error) {
+		docutilsOnce.Do(func() {
+			for _, py := range []string{os.Getenv("GOFLIT_DOCUTILS_PYTHON"), "/usr/bin/python3"} {
+				if py != "" && exec.Command(py, "-c", "import docutils.core").Run() == nil {
+					docutilsPy = py
+					return
+				}
 			}
+		})
+		if docutilsPy == "" {
+			return BuiltinRST(text)
 		}
-	})
-	if docutilsPy == "" {
-		return BuiltinRST
+		return DocutilsRST(docutilsPy)(text)
 	}
-	return DocutilsRST(docutilsPy)
 }
 
 var knownDirectives = map[string]bool{
