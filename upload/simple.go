@@ -45,6 +45,12 @@ type IndexFile struct {
 // ProjectFiles lists a project's files through the simple API, preferring
 // PEP 691 JSON and reading PEP 503 HTML otherwise. A 404 is an empty list.
 func ProjectFiles(ctx context.Context, client *http.Client, simpleURL, project string) ([]IndexFile, error) {
+	return projectFiles(ctx, client, simpleURL, project, nil)
+}
+
+// projectFiles is ProjectFiles with the upload credentials sent along when
+// the simple index is on the upload host (private indexes need them).
+func projectFiles(ctx context.Context, client *http.Client, simpleURL, project string, t *Target) ([]IndexFile, error) {
 	base := strings.TrimSuffix(simpleURL, "/") + "/" + normalizeName(project) + "/"
 	req, err := http.NewRequestWithContext(ctx, "GET", base, nil)
 	if err != nil {
@@ -53,6 +59,9 @@ func ProjectFiles(ctx context.Context, client *http.Client, simpleURL, project s
 	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1")
 	if client == nil {
 		client = http.DefaultClient
+	}
+	if t != nil && (t.Username != "" || t.Password != "") && sameHost(simpleURL, t.URL) {
+		req.SetBasicAuth(t.Username, t.Password)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -160,11 +169,11 @@ func unescape(s string) string {
 
 // existing reports whether d is on the index with the same sha256; the
 // same name with other content is an error.
-func (c *Client) existing(ctx context.Context, checkURL string, d *check.Dist, dg Digests) (bool, error) {
+func (c *Client) existing(ctx context.Context, checkURL string, target *Target, d *check.Dist, dg Digests) (bool, error) {
 	if checkURL == "" {
 		return false, fmt.Errorf("%s: --skip-existing needs the index's simple API: cannot derive it from the upload URL, pass --check-url", d.Filename)
 	}
-	files, err := ProjectFiles(ctx, c.http(), checkURL, d.Meta.Metadata.Name)
+	files, err := projectFiles(ctx, c.http(), checkURL, d.Meta.Metadata.Name, target)
 	if err != nil {
 		return false, err
 	}
@@ -182,4 +191,10 @@ func (c *Client) existing(ctx context.Context, checkURL string, d *check.Dist, d
 		}
 	}
 	return false, nil
+}
+
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Scheme == ub.Scheme && ua.Host == ub.Host
 }

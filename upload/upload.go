@@ -122,7 +122,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		checkURL = SimpleURL(r.Target.URL)
 	}
 	if r.SkipExisting {
-		there, err := c.existing(ctx, checkURL, d, dg)
+		there, err := c.existing(ctx, checkURL, r.Target, d, dg)
 		if err != nil {
 			return 0, err
 		}
@@ -172,7 +172,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		if !retryable || attempt >= retries || retries < 0 {
 			if r.SkipExisting && (uerr.Status == 400 || uerr.Status == 409) {
 				// A parallel job may have uploaded the same file meanwhile.
-				if there, err2 := c.existing(ctx, checkURL, d, dg); err2 == nil && there {
+				if there, err2 := c.existing(ctx, checkURL, r.Target, d, dg); err2 == nil && there {
 					log.Infof("%s is already on the index with the same sha256: skipped", d.Filename)
 					return AlreadyThere, nil
 				} else if err2 != nil {
