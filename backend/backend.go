@@ -162,8 +162,13 @@ func getRequires(file string, req Request) (string, error) {
 	if p.NeedsImport {
 		reqs = append(reqs, p.Metadata.RequiresDist...)
 	}
-	b, _ := json.Marshal(reqs)
-	return string(b), nil
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // requirements are full of < and >
+	if err := enc.Encode(reqs); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // checkPrepared enforces PEP 517's rule that a wheel built with a

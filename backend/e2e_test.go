@@ -30,6 +30,19 @@ func selfWheelDir(t *testing.T) string {
 	return dir
 }
 
+// newVenv creates a virtual environment without pip (seeding pip costs
+// seconds) and returns its folder, its python, and the arguments that make
+// Debian's pip install into it: py -m pip --python VENV/bin/python.
+func newVenv(t *testing.T, py string, opts ...string) (venv, vpy string, pip func(...string) []string) {
+	t.Helper()
+	venv = filepath.Join(t.TempDir(), "venv")
+	mustRun(t, "", nil, py, append(append([]string{"-m", "venv", "--without-pip"}, opts...), venv)...)
+	vpy = filepath.Join(venv, "bin", "python")
+	return venv, vpy, func(args ...string) []string {
+		return append([]string{"-m", "pip", "--python", vpy}, args...)
+	}
+}
+
 func run(t *testing.T, dir string, env []string, name string, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
@@ -96,15 +109,13 @@ func sampleProject(t *testing.T) string {
 // shows edits without reinstalling; then a broken pyproject.toml makes pip
 // fail with goflit's one-line message in its output.
 func TestPipInstallsWithIsolation(t *testing.T) {
-	py := testutil.PythonWith(t, "venv", "ensurepip", "pip")
+	py := testutil.PythonWith(t, "venv", "pip")
 	wheels := selfWheelDir(t)
-	venv := filepath.Join(t.TempDir(), "venv")
-	mustRun(t, "", nil, py, "-m", "venv", venv)
-	vpy := filepath.Join(venv, "bin", "python")
+	venv, vpy, pip := newVenv(t, py)
 	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "GOFLIT_BIN="}
 
 	sample := sampleProject(t)
-	mustRun(t, "", env, vpy, "-m", "pip", "install", sample)
+	mustRun(t, "", env, py, pip("install", sample)...)
 	if out := mustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 1\n" {
 		t.Fatalf("console script printed %q", out)
 	}
@@ -114,7 +125,7 @@ func TestPipInstallsWithIsolation(t *testing.T) {
 	}
 
 	// Editable install: an edit is visible without reinstalling.
-	mustRun(t, "", env, vpy, "-m", "pip", "install", "-e", sample)
+	mustRun(t, "", env, py, pip("install", "-e", sample)...)
 	initPy := filepath.Join(sample, "sample_backend", "__init__.py")
 	src, _ := os.ReadFile(initPy)
 	os.WriteFile(initPy, bytes.Replace(src, []byte("VALUE = 1"), []byte("VALUE = 2"), 1), 0o644)
@@ -122,11 +133,29 @@ func TestPipInstallsWithIsolation(t *testing.T) {
 		t.Fatalf("after editing an editable install the script printed %q", out)
 	}
 
+	// Editable install of a src-layout project: the .pth points at src/.
+	srcProject := filepath.Join(t.TempDir(), "srcproj")
+	writeFiles(t, srcProject, map[string]string{
+		"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n\n" +
+			"[project]\nname = \"src-layout-pkg\"\nversion = \"1.0\"\ndescription = \"src layout\"\n",
+		"src/src_layout_pkg/__init__.py": "VALUE = 'one'\n",
+	})
+	mustRun(t, "", env, py, pip("install", "-e", srcProject)...)
+	check := []string{"-c", "import src_layout_pkg as m; print(m.VALUE, m.__file__)"}
+	want := filepath.Join(srcProject, "src", "src_layout_pkg", "__init__.py")
+	if out := mustRun(t, "", nil, vpy, check...); out != "one "+want+"\n" {
+		t.Fatalf("src-layout editable import printed %q, want from %s", out, want)
+	}
+	os.WriteFile(want, []byte("VALUE = 'two'\n"), 0o644)
+	if out := mustRun(t, "", nil, vpy, check...); out != "two "+want+"\n" {
+		t.Fatalf("after editing the src-layout editable install: %q", out)
+	}
+
 	// The error path: goflit's message reaches pip's output.
 	broken := sampleProject(t)
 	pp := filepath.Join(broken, "pyproject.toml")
 	os.WriteFile(pp, []byte(strings.Replace(samplePyproject, "readme =", "reedme =", 1)), 0o644)
-	out, err := run(t, "", env, vpy, "-m", "pip", "install", broken)
+	out, err := run(t, "", env, py, pip("install", broken)...)
 	if err == nil {
 		t.Fatalf("pip install of a broken project succeeded:\n%s", out)
 	}
@@ -140,11 +169,9 @@ func TestPipInstallsWithIsolation(t *testing.T) {
 func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
 	py := testutil.PythonWith(t, "venv", "build", "pip")
 	wheels := selfWheelDir(t)
-	venv := filepath.Join(t.TempDir(), "venv")
-	mustRun(t, "", nil, py, "-m", "venv", "--system-site-packages", venv)
-	vpy := filepath.Join(venv, "bin", "python")
+	venv, vpy, pip := newVenv(t, py, "--system-site-packages")
 	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "SOURCE_DATE_EPOCH=1700000000", "GOFLIT_BIN="}
-	mustRun(t, "", env, vpy, "-m", "pip", "install", "goflit")
+	mustRun(t, "", env, py, pip("install", "goflit")...)
 
 	sample := sampleProject(t)
 	viaBuild := t.TempDir()
@@ -163,5 +190,27 @@ func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s from python -m build differs from flit build's", name)
 		}
+	}
+
+	// python -m goflit runs the binary installed in the venv's scripts
+	// folder, found without PATH's help.
+	bare := []string{"PATH=/usr/bin:/bin", "GOFLIT_BIN="}
+	if out := mustRun(t, "", bare, vpy, "-m", "goflit", "-V"); !strings.HasPrefix(out, "Flit ") || !strings.Contains(out, "goflit") {
+		t.Errorf("python -m goflit -V printed %q", out)
+	}
+	if out := mustRun(t, "", bare, filepath.Join(venv, "bin", "goflit"), "--version"); !strings.HasPrefix(out, "Flit ") {
+		t.Errorf("the installed goflit script printed %q", out)
+	}
+
+	// config_settings from the frontend (-C) arrive in the binary unchanged:
+	// the C extension builder rejects this jobs value, quoting it.
+	ext := filepath.Join(t.TempDir(), "ext-c")
+	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), ext)
+	out, err := run(t, ext, env, vpy, "-m", "build", "--no-isolation", "--wheel", "-C", "jobs=x y", "-C", "compiler=gcc", ".")
+	if err == nil {
+		t.Fatalf("python -m build -C jobs='x y' succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, `jobs="x y" is not a non-negative integer`) {
+		t.Fatalf("python -m build -C jobs='x y': goflit's message about the setting is missing:\n%s", out)
 	}
 }

@@ -50,12 +50,17 @@ def _run(hook, directory=None, config_settings=None, metadata_directory=None):
         sys.stderr.flush()
     lines = proc.stdout.decode("utf-8", "replace").splitlines()
     if proc.returncode != 0:
+        # A failing binary's stdout is all log: forward every line.
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
         msgs = [l[len("error: "):] for l in err.splitlines() if l.startswith("error: ")]
         raise BackendError("; ".join(msgs) or err.strip() or "goflit backend %s failed (exit code %d)" % (hook, proc.returncode))
     if not lines:
         raise BackendError("goflit backend %s printed no result" % hook)
     for line in lines[:-1]:
         sys.stdout.write(line + "\n")
+    sys.stdout.flush()
     return lines[-1]
 
 
