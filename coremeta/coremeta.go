@@ -52,6 +52,21 @@ type Metadata struct {
 	ImportNamespaces       []string
 	Description            string // the long description (message body)
 	HasDescription         bool   // a body is present, even if empty
+
+	// Blank lists single-use fields (by header name, e.g. "Summary",
+	// "Keywords", "Requires-Python") that are present with an empty value:
+	// flit writes "Summary: " for description = "", and Parse records such
+	// lines here, so they round-trip.
+	Blank []string
+}
+
+func (m *Metadata) blank(name string) bool {
+	for _, b := range m.Blank {
+		if strings.EqualFold(b, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // foldable fields: a multi-line value is folded onto indented continuation
@@ -80,38 +95,34 @@ func fold(v string) string {
 // followed by a single "\n" as flit_core writes it.
 func (m *Metadata) Write(w io.Writer) error {
 	var b bytes.Buffer
-	one := func(name, v string, folded bool) {
-		if v == "" {
+	// flit_core folds only Summary..Description-Content-Type; any other
+	// multi-line value would corrupt the file, so every value is folded.
+	one := func(name, v string) {
+		if v == "" && !m.blank(name) {
 			return
 		}
-		// flit_core folds only Summary..Description-Content-Type; any other
-		// multi-line value would corrupt the file, so fold it too.
-		_ = folded
-		v = fold(v)
-		b.WriteString(name + ": " + v + "\n")
+		b.WriteString(name + ": " + fold(v) + "\n")
 	}
 	many := func(name string, vs []string) {
 		for _, v := range vs {
 			b.WriteString(name + ": " + fold(v) + "\n")
 		}
 	}
-	one("Metadata-Version", m.MetadataVersion, false)
-	one("Name", m.Name, false)
-	one("Version", m.Version, false)
-	one("Summary", m.Summary, true)
-	one("Home-page", m.HomePage, true)
-	one("Download-URL", m.DownloadURL, true)
-	if len(m.Keywords) > 0 {
-		one("Keywords", strings.Join(m.Keywords, ","), true)
-	}
-	one("Author", m.Author, true)
-	one("Author-email", m.AuthorEmail, true)
-	one("Maintainer", m.Maintainer, true)
-	one("Maintainer-email", m.MaintainerEmail, true)
-	one("Requires-Python", m.RequiresPython, true)
-	one("Description-Content-Type", m.DescriptionContentType, true)
-	one("License-Expression", m.LicenseExpression, false)
-	one("License", m.License, true)
+	one("Metadata-Version", m.MetadataVersion)
+	one("Name", m.Name)
+	one("Version", m.Version)
+	one("Summary", m.Summary)
+	one("Home-page", m.HomePage)
+	one("Download-URL", m.DownloadURL)
+	one("Keywords", strings.Join(m.Keywords, ","))
+	one("Author", m.Author)
+	one("Author-email", m.AuthorEmail)
+	one("Maintainer", m.Maintainer)
+	one("Maintainer-email", m.MaintainerEmail)
+	one("Requires-Python", m.RequiresPython)
+	one("Description-Content-Type", m.DescriptionContentType)
+	one("License-Expression", m.LicenseExpression)
+	one("License", m.License)
 	many("Platform", m.Platforms)
 	many("Supported-Platform", m.SupportedPlatforms)
 	many("Classifier", m.Classifiers)
@@ -277,9 +288,15 @@ func (f *File) fill() {
 		switch {
 		case single[key] != nil:
 			*single[key] = fl.Value
+			if fl.Value == "" {
+				m.Blank = append(m.Blank, fl.Name)
+			}
 		case multi[key] != nil:
 			*multi[key] = append(*multi[key], fl.Value)
 		case key == "keywords":
+			if strings.TrimSpace(fl.Value) == "" {
+				m.Blank = append(m.Blank, fl.Name)
+			}
 			for _, k := range strings.Split(fl.Value, ",") {
 				if k = strings.TrimSpace(k); k != "" {
 					m.Keywords = append(m.Keywords, k)

@@ -126,3 +126,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestBlankFields(t *testing.T) {
+	m := Metadata{MetadataVersion: "2.1", Name: "x", Version: "1", Blank: []string{"Summary", "Keywords"}}
+	want := "Metadata-Version: 2.1\nName: x\nVersion: 1\nSummary: \nKeywords: \n"
+	if got := string(m.Bytes()); got != want {
+		t.Fatalf("got %q want %q", got, want)
+	}
+	f, err := Parse([]byte(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(f.Metadata.Bytes()); got != want {
+		t.Fatalf("round trip %q", got)
+	}
+}

@@ -77,6 +77,9 @@ func (l *loader) readProject(proj map[string]any) {
 	if v, ok := proj["description"]; ok {
 		if s, ok := l.str("project.description", v); ok {
 			md.Summary = s
+			if s == "" { // flit writes "Summary: " for an empty description
+				md.Blank = append(md.Blank, "Summary")
+			}
 		}
 	}
 	if v, ok := proj["readme"]; ok {
@@ -85,6 +88,9 @@ func (l *loader) readProject(proj map[string]any) {
 	if v, ok := proj["requires-python"]; ok {
 		if s, ok := l.str("project.requires-python", v); ok {
 			md.RequiresPython = s
+			if s == "" {
+				md.Blank = append(md.Blank, "Requires-Python")
+			}
 		}
 	}
 
@@ -128,6 +134,9 @@ func (l *loader) readProject(proj map[string]any) {
 	if v, ok := proj["keywords"]; ok {
 		if list, ok := l.strList("project.keywords", "keywords", v); ok {
 			md.Keywords = list
+			if len(list) == 0 { // flit writes "Keywords: " for keywords = []
+				md.Blank = append(md.Blank, "Keywords")
+			}
 		}
 	}
 	if v, ok := proj["classifiers"]; ok {
