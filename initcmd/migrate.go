@@ -619,7 +619,12 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 		seam = false
 		i = j - 1
 	}
-	return &MigrateResult{Old: string(src), New: strings.Join(out, ""), Notes: notes}, nil
+	result := strings.Join(out, "")
+	if strings.Count(text, "\r\n") > strings.Count(text, "\n")/2 {
+		// A CRLF file stays CRLF, new lines included.
+		result = strings.ReplaceAll(strings.ReplaceAll(result, "\r\n", "\n"), "\n", "\r\n")
+	}
+	return &MigrateResult{Old: string(src), New: result, Notes: notes}, nil
 }
 
 func isComment(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), "#") }

@@ -121,6 +121,18 @@ go = "pkg:go"
 	}
 }
 
+func TestMigrateCRLF(t *testing.T) {
+	src := "[build-system]\r\nrequires = [\"flit_core >=2,<4\"]\r\n\r\n[tool.flit.metadata]\r\nmodule = \"m\"\r\n\r\n[tool.other]\r\nx = 1\r\n"
+	res, err := initcmd.Migrate([]byte(src), "pyproject.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[build-system]\r\nrequires = [\"flit_core >=3.11,<5\"]\r\n\r\n[project]\r\nname = \"m\"\r\ndynamic = [\"version\", \"description\"]\r\n\r\n[tool.other]\r\nx = 1\r\n"
+	if res.New != want {
+		t.Errorf("got %q\nwant %q", res.New, want)
+	}
+}
+
 func TestUnifiedDiff(t *testing.T) {
 	if d := initcmd.UnifiedDiff("a", "b", "x\n", "x\n"); d != "" {
 		t.Errorf("equal texts: %q", d)

@@ -51,8 +51,15 @@ is shown first.
 			g.Log.Infof("Dry run: %s not changed", name)
 			return 0
 		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return g.Fail(err)
+		}
 		if err := initcmd.WriteFileAtomic(path, []byte(res.New)); err != nil {
 			return g.Fail(err)
+		}
+		if fi.Mode().Perm() != 0o644 {
+			_ = os.Chmod(path, fi.Mode().Perm()) // keep the file's mode
 		}
 		g.Log.Infof("Migrated %s to a [project] table", name)
 		return 0
