@@ -99,12 +99,12 @@ func checkCases() map[string]artifact {
 		"sdist_two_tops": sdist(checktest.Sdist{Name: "pkg", Version: "1.0", Top: "-",
 			Files: []checktest.Entry{{Name: "pkg-1.0/PKG-INFO", Data: md("pkg", "1.0", "x")}, {Name: "stray/file.txt", Data: "x"}}}),
 		"sdist_license_missing": sdist(checktest.Sdist{Name: "pkg", Version: "1.0", PKGInfo: md("pkg", "1.0", "x", "Metadata-Version: 2.4", "License-File: COPYING")}),
-		"zip_not_utf8":    wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Files: []checktest.Entry{{Name: "pkg/caf\xe9.py", Data: ""}}}),
+		"zip_not_utf8":          wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Files: []checktest.Entry{{Name: "pkg/caf\xe9.py", Data: ""}}}),
 		"good_signed_record": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Extra: []checktest.Entry{{Name: "RECORD.jws", Data: "sig"}},
 			EditRecord: dropRow("pkg-1.0.dist-info/RECORD.jws")}),
-		"sdist_path_escape": sdist(checktest.Sdist{Name: "pkg", Version: "1.0", Files: []checktest.Entry{{Name: "../evil.py", Data: "x"}, {Name: "pkg/__init__.py", Data: ""}}}),
+		"sdist_path_escape":        sdist(checktest.Sdist{Name: "pkg", Version: "1.0", Files: []checktest.Entry{{Name: "../evil.py", Data: "x"}, {Name: "pkg/__init__.py", Data: ""}}}),
 		"good_build_tag_manylinux": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Filename: "pkg-1.0-1-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"}),
-		"not_an_archive":        {"pkg-1.0-py3-none-any.whl", []byte("this is not a zip file at all")},
+		"not_an_archive":           {"pkg-1.0-py3-none-any.whl", []byte("this is not a zip file at all")},
 	}
 }
 
