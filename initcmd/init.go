@@ -9,6 +9,7 @@
 package initcmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -516,10 +517,14 @@ func updateDefaults(dir string, d map[string]any, a answers) error {
 	if !changed {
 		return nil
 	}
-	data, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
 		return err
 	}
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

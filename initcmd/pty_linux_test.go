@@ -188,9 +188,10 @@ func TestInitTerminal(t *testing.T) {
 	s.expect("Module name [fancy_pkg]: ")
 	s.send("\r") // accept the guess
 	s.expect("Author: ")
-	// Type "Jane Doe" with editing: "Jne" + left + left + "a"... -> "Jane", then
-	// Ctrl-E, " Dx", backspace, "oe"; up/down are ignored.
-	s.send("Jne" + keyLeft + keyLeft + "a" + ctrlE + " Dx" + bs + "oe" + keyUp + keyDown + "\r")
+	// Type "Jané Doe" with editing: "Jné", left, left, "a" -> "Jané" (the
+	// cursor moves by characters, not bytes), then Ctrl-E, " Dx",
+	// backspace, "oe"; up/down are ignored.
+	s.send("Jné" + keyLeft + keyLeft + "a" + ctrlE + " Dx" + bs + "oe" + keyUp + keyDown + "\r")
 	s.expect("Author email: ")
 	s.send("not-an-email\r")
 	s.expect("Try again.")
@@ -219,7 +220,7 @@ build-backend = "flit_core.buildapi"
 
 [project]
 name = "fancy_pkg"
-authors = [{name = "Jane Doe", email = "jane@example.com"}]
+authors = [{name = "Jané Doe", email = "jane@example.com"}]
 readme = "README.rst"
 license = "MIT"
 license-files = ["LICENSE"]
@@ -231,18 +232,18 @@ Home = "https://example.org/fancy_pkg"
 	if got != want {
 		t.Errorf("pyproject.toml:\n%s", testutil.Diff(want, got))
 	}
-	if lic := readFile(t, filepath.Join(dir, "LICENSE")); !strings.Contains(lic, "Copyright (c) 2023 Jane Doe\n") {
+	if lic := readFile(t, filepath.Join(dir, "LICENSE")); !strings.Contains(lic, "Copyright (c) 2023 Jané Doe\n") {
 		t.Errorf("LICENSE has no copyright line:\n%s", lic)
 	}
 	defaults := readFile(t, filepath.Join(data, "flit", "init_defaults.json"))
-	for _, w := range []string{`"author": "Jane Doe"`, `"home_page_template": "https://example.org/{modulename}"`, `"license": "mit"`} {
+	for _, w := range []string{`"author": "Jané Doe"`, `"home_page_template": "https://example.org/{modulename}"`, `"license": "mit"`} {
 		if !strings.Contains(defaults, w) {
 			t.Errorf("init_defaults.json lacks %s:\n%s", w, defaults)
 		}
 	}
 	buildWithDebianFlit(t, dir)
 	checkGoflitBuild(t, dir, "fancy_pkg-0.1.dist-info", true, "License-Expression: MIT\n",
-		"Author-email: Jane Doe <jane@example.com>\n", "Project-URL: Home, https://example.org/fancy_pkg\n",
+		"Author-email: Jané Doe <jane@example.com>\n", "Project-URL: Home, https://example.org/fancy_pkg\n",
 		"Description-Content-Type: text/x-rst\n", "License-File: LICENSE\n")
 
 	// Second run, another project: the defaults are offered and accepted,
@@ -255,7 +256,7 @@ Home = "https://example.org/fancy_pkg"
 	s.send("y\r")
 	s.expect("Module name [other]: ")
 	s.send("\r")
-	s.expect("Author [Jane Doe]: ")
+	s.expect("Author [Jané Doe]: ")
 	s.send("\r")
 	s.expect("Author email [jane@example.com]: ")
 	s.send("\r")
