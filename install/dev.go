@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"goflit/cext"
 	"goflit/pyproject"
 	"goflit/wheel"
 )
@@ -36,6 +37,14 @@ func DevInstall(p *pyproject.Project, target *Target, mode DevMode, opts Options
 	log := opts.log()
 	if p.Module == nil {
 		return nil, fmt.Errorf("%s: no module to install", p.File)
+	}
+	// C/C++ extension modules (package cext): build them in place, next to
+	// their sources and for the target interpreter, so that the linked or
+	// .pth'd tree imports them (`flit build-ext --inplace` rebuilds).
+	if cext.Configured(p) {
+		if _, err := cext.Build(p, cext.Options{InPlace: true, Python: target.Python, Log: log}); err != nil {
+			return nil, err
+		}
 	}
 	m := p.Module
 	lib := target.Scheme.Purelib

@@ -127,7 +127,7 @@ func TestRollback(t *testing.T) {
 	w1 := makeWheel(t, dir, "demo-1.0-py3-none-any.whl", v1, nil)
 	w2 := makeWheel(t, dir, "demo-2.0-py3-none-any.whl", v2, nil)
 
-	for _, mode := range []string{"hook-first", "hook-middle", "hook-record", "dir-in-the-way"} {
+	for _, mode := range []string{"hook-first", "hook-middle", "hook-dist-info", "dir-in-the-way"} {
 		t.Run(mode, func(t *testing.T) {
 			root := t.TempDir()
 			target := fakeTarget(t, root)
@@ -145,7 +145,7 @@ func TestRollback(t *testing.T) {
 				switch {
 				case mode == "hook-first" && n == 1,
 					mode == "hook-middle" && n == 4,
-					mode == "hook-record" && filepath.Base(dest) == "RECORD":
+					mode == "hook-dist-info" && strings.Contains(dest, ".dist-info"):
 					return injected
 				}
 				return nil

@@ -32,6 +32,7 @@ type txn struct {
 
 	backups     [][2]string // {original, backup}
 	placed      []string
+	placedDirs  [][2]string // {final, staged}: directories moved in whole
 	createdDirs []string
 	safeDirs    map[string]bool
 
@@ -233,7 +234,33 @@ func (t *txn) commit(remove []string, allowed []string) (err error) {
 			return err
 		}
 	}
+	// A staged directory whose destination does not exist yet moves in
+	// one rename (a fresh install of a package is a handful of renames);
+	// files going into existing directories move one by one.
+	moved := map[string]bool{}
+	existing := map[string]bool{}
 	for _, f := range t.files {
+		if underMoved(moved, f.root, f.dest) {
+			continue
+		}
+		if dir := freshAncestor(existing, f.root, f.dest); dir != "" {
+			if err := t.ensureDir(f.root, filepath.Dir(dir)); err != nil {
+				return err
+			}
+			if t.hook != nil {
+				if err := t.hook(dir); err != nil {
+					return err
+				}
+			}
+			rel, _ := filepath.Rel(f.root, dir)
+			staged := filepath.Join(t.stageOf[f.root], rel)
+			if err := os.Rename(staged, dir); err != nil {
+				return fmt.Errorf("cannot install %s: %v", dir, err)
+			}
+			t.placedDirs = append(t.placedDirs, [2]string{dir, staged})
+			moved[dir] = true
+			continue
+		}
 		if err := t.ensureDir(f.root, filepath.Dir(f.dest)); err != nil {
 			return err
 		}
@@ -265,7 +292,7 @@ func (t *txn) commit(remove []string, allowed []string) (err error) {
 	}
 	t.cleanupStages()
 	pruneEmpty(emptied, allowed)
-	t.backups, t.placed, t.createdDirs = nil, nil, nil
+	t.backups, t.placed, t.placedDirs, t.createdDirs = nil, nil, nil, nil
 	return nil
 }
 
@@ -302,6 +329,12 @@ func (t *txn) rollback() {
 	for i := len(t.placed) - 1; i >= 0; i-- {
 		os.RemoveAll(t.placed[i])
 	}
+	for i := len(t.placedDirs) - 1; i >= 0; i-- {
+		d := t.placedDirs[i]
+		if err := os.Rename(d[0], d[1]); err != nil {
+			os.RemoveAll(d[0])
+		}
+	}
 	for i := len(t.backups) - 1; i >= 0; i-- {
 		b := t.backups[i]
 		os.Rename(b[1], b[0])
@@ -310,7 +343,7 @@ func (t *txn) rollback() {
 	for i := len(t.createdDirs) - 1; i >= 0; i-- {
 		os.Remove(t.createdDirs[i])
 	}
-	t.placed, t.backups, t.createdDirs = nil, nil, nil
+	t.placed, t.placedDirs, t.backups, t.createdDirs = nil, nil, nil, nil
 }
 
 // pruneEmpty removes the directories in dirs, and their parents, while they
@@ -353,4 +386,38 @@ func throughSymlink(root, d string) bool {
 		}
 	}
 	return false
+}
+
+// underMoved reports whether dest lies in a directory already moved in.
+func underMoved(moved map[string]bool, root, dest string) bool {
+	if len(moved) == 0 {
+		return false
+	}
+	for d := filepath.Dir(dest); within(root, d) && d != root; d = filepath.Dir(d) {
+		if moved[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// freshAncestor returns the highest directory between root (exclusive) and
+// dest (exclusive) that does not exist yet, or "".
+func freshAncestor(existing map[string]bool, root, dest string) string {
+	rel, err := filepath.Rel(root, filepath.Dir(dest))
+	if err != nil || rel == "." {
+		return ""
+	}
+	cur := root
+	for _, c := range strings.Split(rel, string(filepath.Separator)) {
+		cur = filepath.Join(cur, c)
+		if existing[cur] {
+			continue
+		}
+		if _, err := os.Lstat(cur); errors.Is(err, fs.ErrNotExist) {
+			return cur
+		}
+		existing[cur] = true
+	}
+	return ""
 }

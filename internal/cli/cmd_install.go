@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strings"
 
+	"goflit/archive"
 	"goflit/install"
 	"goflit/internal/build"
 	"goflit/internal/python"
 	"goflit/pyproject"
+	"goflit/wheel"
 )
 
 // errRootInstall is flit's refusal to install as root (a clean error here,
@@ -173,6 +175,10 @@ func installBuilt(g *Globals, p *pyproject.Project, target *install.Target, opts
 		OutDir:      tmp,
 		Getenv:      g.Env.Getenv,
 		Log:         g.Log,
+		// The wheel only lives until it is installed: compress it at
+		// deflate level 1, several times faster than flit's level 6 for the
+		// same files.
+		Wheel: wheel.Options{Zip: archive.ZipOptions{Level: 1}},
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of `flit install --deps none` of the synthetic big
+# project (../shared/tools/mkbigpkg.py DIR 5000 16) into a fresh venv:
+#   goflit:  flit install --deps none --python VENV     (native wheel install)
+#   flit:    /usr/bin/python3 -m flit install --deps none --python VENV/bin/python
+#            (Debian's flit 3.8: pip builds the wheel with flit_core and installs it)
+# Both do the same work: build the wheel, install it, byte-compile the .py files.
+# Each run gets a fresh venv. Figures go to bench/RESULTS-install.md.
+# Environment: RUNS (default 3), NFILES (5000), KB (16).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS="${RUNS:-3}"; NFILES="${NFILES:-5000}"; KB="${KB:-16}"
+PY=/usr/bin/python3
+MKBIG="${MKBIG:-$ROOT/../shared/tools/mkbigpkg.py}"
+WORK=$(mktemp -d /tmp/goflit-bench-install.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+go build -o "$WORK/flit" ./cmd/flit
+$PY "$MKBIG" "$WORK/bigpkg" "$NFILES" "$KB" >/dev/null
+export FLIT_ROOT_INSTALL=1 PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# pip's build isolation would download flit_core; PyPI is unreachable, so
+# pip builds with the flit_core the venv sees (Debian's, via system
+# site-packages). (pip reads this variable inverted: 0 = no isolation.)
+export PIP_NO_BUILD_ISOLATION=0
+
+now() { $PY -c 'import time; print(time.time())'; }
+elapsed() { $PY -c "print(f'{$2 - $1:.2f}')"; }
+
+declare -a GO PYF
+for i in $(seq "$RUNS"); do
+  rm -rf "$WORK/v-go" "$WORK/v-py"
+  # Both venvs see Debian's site-packages (flit_core and pip for the Python
+  # side); goflit needs neither.
+  $PY -m venv --without-pip --system-site-packages "$WORK/v-go"
+  $PY -m venv --without-pip --system-site-packages "$WORK/v-py"
+
+  t0=$(now)
+  (cd "$WORK/bigpkg" && "$WORK/flit" install --deps none --python "$WORK/v-go" >/dev/null 2>"$WORK/go.err") ||
+    { cat "$WORK/go.err"; exit 1; }
+  t1=$(now)
+  (cd "$WORK/bigpkg" && $PY -m flit install --deps none --python "$WORK/v-py/bin/python" >/dev/null 2>"$WORK/py.err") ||
+    { cat "$WORK/py.err"; exit 1; }
+  t2=$(now)
+  GO+=("$(elapsed "$t0" "$t1")"); PYF+=("$(elapsed "$t1" "$t2")")
+  echo "run $i: goflit ${GO[-1]} s, flit ${PYF[-1]} s"
+
+  # Same result: the same files under site-packages (bytecode aside).
+  site_go=$(ls -d "$WORK"/v-go/lib/python3*/site-packages)
+  site_py=$(ls -d "$WORK"/v-py/lib/python3*/site-packages)
+  ngo=$(cd "$site_go" && find bigpkg -name '*.py' -o -name '*.bin' | wc -l)
+  npy=$(cd "$site_py" && find bigpkg -name '*.py' -o -name '*.bin' | wc -l)
+  [ "$ngo" = "$npy" ] || { echo "different installs: goflit $ngo files, flit $npy files"; exit 1; }
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mg=$(median "${GO[@]}"); mp=$(median "${PYF[@]}")
+ratio=$($PY -c "print(f'{$mp / $mg:.1f}')")
+echo "median: goflit $mg s, flit $mp s, ${ratio}x"
+
+{
+  echo "# flit install benchmark"
+  echo
+  echo "\`bench/install.sh\`: \`flit install --deps none\` of the synthetic big project"
+  echo "(\`mkbigpkg.py DIR $NFILES $KB\`: $NFILES files of $KB KB, 4/5 of them .py) into a fresh venv,"
+  echo "goflit against Debian's flit $($PY -c 'import flit; print(flit.__version__)') (\`python3 -m flit install --deps none --python VENV/bin/python\`,"
+  echo "which has pip $($PY -c 'import pip; print(pip.__version__)') build the wheel with flit_core and install it). Both build, install and"
+  echo "byte-compile; $RUNS runs each, alternating, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
+  echo
+  echo "| run | goflit (s) | flit + pip (s) |"
+  echo "|---|---|---|"
+  for i in $(seq "$RUNS"); do echo "| $i | ${GO[$((i-1))]} | ${PYF[$((i-1))]} |"; done
+  echo "| **median** | **$mg** | **$mp** |"
+  echo
+  echo "goflit is **${ratio}x** faster."
+} > bench/RESULTS-install.md
