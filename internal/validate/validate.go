@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"goflit/internal/diag"
 	"goflit/pyproject"
@@ -120,8 +121,12 @@ func pyRepr(s string) string {
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
+		case r < 0x100 && !unicode.IsPrint(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < 0x10000 && !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -256,6 +261,9 @@ func (c *checker) requirement(req string, keys ...string) {
 }
 
 func (c *checker) homePage() {
+	if c.p.Metadata.HomePage == "" {
+		return // absent
+	}
 	for _, p := range CheckURL(c.p.Metadata.HomePage) {
 		c.add(p, "", "tool.flit.metadata.home-page", "project.urls")
 	}
@@ -278,11 +286,8 @@ func (c *checker) projectURLs() {
 	}
 }
 
-// CheckURL returns flit's problems with a URL ("" is accepted).
+// CheckURL returns flit's problems with a URL.
 func CheckURL(url string) []string {
-	if url == "" {
-		return nil
-	}
 	rest, ok := strings.CutPrefix(url, "http://")
 	if !ok {
 		rest, ok = strings.CutPrefix(url, "https://")

@@ -127,7 +127,7 @@ func TestCheckURL(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"", ""},
+		{"", "URL '' doesn't start with https:// or http://"},
 		{"https://example.com", ""},
 		{"http://x", ""},
 		{"ftp://example.com", "URL 'ftp://example.com' doesn't start with https:// or http://"},
