@@ -138,4 +138,3 @@ sys.stdout.write("\x00" + json.dumps(out))
 	c.entryPoints()
 	check("entry points", c, flit.Eps)
 }
-
