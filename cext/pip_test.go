@@ -2,6 +2,7 @@ package cext_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -11,7 +12,9 @@ import (
 	"testing"
 
 	"goflit/internal/build"
+	"goflit/internal/cli"
 	"goflit/internal/testutil"
+	"goflit/wheel"
 )
 
 // findZig finds zig as scripts/test.sh installs it, or on PATH.
@@ -123,6 +126,87 @@ print(extc.add(2, 3), extc.fib(30), extc.scaled(7), extcpp.join(",", ["a", "b"])
 	if want := "5 832040 21 a,b 9 -15 42"; got != want {
 		t.Errorf("python says %q, want %q", got, want)
 	}
+
+	// An editable wheel (PEP 660 build_editable goes through build.Run with
+	// Editable): the module is built in place and the .pth points at it.
+	edit := devProject(t, "editpkg", "7")
+	arts, err := build.Run(build.Request{ProjectFile: filepath.Join(edit, "pyproject.toml"), OutDir: dist, Getenv: getenv,
+		Formats: []string{"wheel"}, ConfigSettings: gcc, Wheel: wheel.Options{Editable: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "editpkg-1.0-cp311-cp311-manylinux_2_5_x86_64.manylinux1_x86_64.whl"; arts[0].Filename != want {
+		t.Errorf("editable wheel %s, want %s", arts[0].Filename, want)
+	}
+	if !fileExists(filepath.Join(edit, "editpkg", "_native.cpython-311-x86_64-linux-gnu.so")) || !fileExists(filepath.Join(edit, ".goflit-ext.json")) {
+		t.Error("editable build did not put the module and manifest in the tree")
+	}
+	run(t, vpy, "-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", arts[0].Path)
+	if got := run(t, vpy, "-c", "import editpkg._native as m; print(m.value())"); got != "7" {
+		t.Errorf("editable install: value() = %s", got)
+	}
+
+	// flit install --symlink builds in place for the target interpreter.
+	sym := devProject(t, "sympkg", "11")
+	flit(t, sym, cache, "install", "--symlink", "--deps", "none", "--python", vpy)
+	if got := run(t, vpy, "-c", "import sympkg._native as m; print(m.value())"); got != "11" {
+		t.Errorf("symlink install: value() = %s", got)
+	}
+	// Edit the source; flit build-ext --inplace rebuilds what the symlink serves.
+	src := filepath.Join(sym, "sympkg", "native.c")
+	data, _ := os.ReadFile(src)
+	os.WriteFile(src, []byte(strings.Replace(string(data), "PyLong_FromLong(11)", "PyLong_FromLong(12)", 1)), 0o644)
+	flit(t, sym, cache, "-v", "build-ext", "--inplace", "--python", vpy)
+	if got := run(t, vpy, "-c", "import sympkg._native as m; print(m.value())"); got != "12" {
+		t.Errorf("after build-ext --inplace: value() = %s", got)
+	}
+}
+
+// flit runs the command line in-process in dir.
+func flit(t *testing.T, dir, cache string, args ...string) {
+	t.Helper()
+	var out bytes.Buffer
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Dir: dir, IsTerminal: func() bool { return false },
+		Getenv: func(k string) string {
+			switch k {
+			case "CC":
+				return "gcc"
+			case "CXX":
+				return "g++"
+			case "FLIT_ROOT_INSTALL":
+				return "1"
+			case "GOFLIT_EXT_CACHE":
+				return cache
+			}
+			return os.Getenv(k)
+		}}
+	if code := cli.Main(args, env); code != 0 {
+		t.Fatalf("flit %s: exit %d\n%s", strings.Join(args, " "), code, out.String())
+	}
+}
+
+// devProject writes a one-extension project whose value() returns v.
+func devProject(t *testing.T, name, v string) string {
+	dir := filepath.Join(t.TempDir(), name)
+	files := map[string]string{
+		"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n" +
+			"[project]\nname = \"" + name + "\"\nversion = \"1.0\"\ndescription = \"dev install test\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"" + name + "._native\", sources = [\"" + name + "/native.c\"]}]\n",
+		name + "/__init__.py": "",
+		name + "/native.c": "#include <Python.h>\n" +
+			"static PyObject *value(PyObject *s, PyObject *a) { return PyLong_FromLong(" + v + "); }\n" +
+			"static PyMethodDef m[] = {{\"value\", value, METH_NOARGS, \"\"}, {NULL, NULL, 0, NULL}};\n" +
+			"static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"_native\", NULL, -1, m};\n" +
+			"PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&d); }\n",
+	}
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 func run(t *testing.T, name string, args ...string) string {
