@@ -257,6 +257,10 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 	if b.tc.Kind == "zig" && b.target == "" {
 		b.target = "native"
 	}
+	if arch, _, _ := strings.Cut(b.target, "-"); b.target != "native" && b.target != "" && arch != b.pi.arch() {
+		return nil, fmt.Errorf("target %q: cross-compiling for %s is not supported yet: the target interpreter %s is %s (its headers and EXT_SUFFIX would be wrong)",
+			b.target, arch, b.pi.Executable, b.pi.arch())
+	}
 	cacheDir := opts.CacheDir
 	if cacheDir == "" {
 		cacheDir = DefaultCacheDir(b.getenv)

@@ -295,3 +295,97 @@ func TestGlibcTags(t *testing.T) {
 }
 
 var testTime = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// TestOptionsAndFlags: an optional extension that fails is skipped with a
+// warning; mixed C/C++ links with the C++ driver and static libstdc++;
+// CFLAGS/CXXFLAGS/CPPFLAGS/LDFLAGS reach the commands; cross targets
+// without zig or for another architecture are refused.
+func TestOptionsAndFlags(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"mix\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[[tool.goflit.extension]]\nname = \"mix._mixed\"\nsources = [\"mix/m.c\", \"mix/helper.cpp\"]\n" +
+			"[[tool.goflit.extension]]\nname = \"mix._broken\"\nsources = [\"mix/broken.c\"]\noptional = true\n",
+		"mix/__init__.py": "",
+		"mix/m.c":         modSource("_mixed", "helper(20)", "long helper(long);\n"),
+		"mix/helper.cpp":  "#include <vector>\n#include <numeric>\nextern \"C\" long helper(long n) { std::vector<long> v(n, 1); return std::accumulate(v.begin(), v.end(), 0L) + 1; }\n",
+		"mix/broken.c":    "#error this extension does not build here\n",
+	})
+	env := cleanEnv(map[string]string{"CFLAGS": "-DFROM_CFLAGS", "CXXFLAGS": "-DFROM_CXXFLAGS", "CPPFLAGS": "-DFROM_CPPFLAGS", "LDFLAGS": "-Wl,-O1"})
+	log := &recLog{}
+	p := projectAt(t, dir)
+	res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc", "jobs": "1"}, Getenv: env, InPlace: true, Python: py, CacheDir: t.TempDir(), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 1 || res.Files[0].ArchivePath != "mix/_mixed.cpython-311-x86_64-linux-gnu.so" {
+		t.Fatalf("files = %+v", res.Files)
+	}
+	if w := log.grep("warn: "); len(w) != 1 || !strings.Contains(w[0], "optional extension mix._broken skipped") || !strings.Contains(w[0], "does not build here") {
+		t.Errorf("warnings = %q", w)
+	}
+	for _, line := range log.grep("debug: compile: ") {
+		switch {
+		case strings.Contains(line, "helper.cpp"):
+			if !strings.Contains(line, "/g++ ") || !strings.Contains(line, "-DFROM_CPPFLAGS -DFROM_CXXFLAGS") || strings.Contains(line, "FROM_CFLAGS") {
+				t.Errorf("C++ compile line: %s", line)
+			}
+		case strings.Contains(line, "m.c"):
+			if !strings.Contains(line, "/gcc ") || !strings.Contains(line, "-DFROM_CPPFLAGS -DFROM_CFLAGS") {
+				t.Errorf("C compile line: %s", line)
+			}
+		}
+	}
+	links := log.grep("debug: link: ")
+	if len(links) != 1 || !strings.Contains(links[0], "/g++ -shared -s -static-libstdc++ -static-libgcc -Wl,-O1 -Wl,--version-script=") {
+		t.Errorf("link lines = %q", links)
+	}
+	info, err := ReadELF(res.Files[0].DiskPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lib := range info.Needed {
+		if strings.Contains(lib, "stdc++") || strings.Contains(lib, "gcc_s") {
+			t.Errorf("needs %s despite static libstdc++", lib)
+		}
+	}
+	if got := pyRun(t, py, dir, "import mix._mixed as m; print(m.value())"); got != "21" {
+		t.Errorf("value() = %s", got)
+	}
+
+	for settings, want := range map[[2]string]string{
+		{"gcc", "x86_64-linux-gnu.2.17"}:  `target "x86_64-linux-gnu.2.17" needs zig`,
+		{zigPath(t), "aarch64-linux-gnu"}: `cross-compiling for aarch64 is not supported yet`,
+	} {
+		_, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": settings[0], "target": settings[1]}, Getenv: env,
+			OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: error = %v, want %q", settings, err, want)
+		}
+	}
+}
+
+// TestReproducible: cold builds of the same project in two directories,
+// with two empty caches, give byte-identical modules.
+func TestReproducible(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	var mods [][]byte
+	for range 2 {
+		p := project(t, examplesDir("ext-c"))
+		res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc", "strip": "false"}, Getenv: cleanEnv(nil),
+			OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(res.Files[0].DiskPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mods = append(mods, data)
+	}
+	if string(mods[0]) != string(mods[1]) {
+		t.Error("two cold builds in different directories differ")
+	}
+}
