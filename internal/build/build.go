@@ -10,13 +10,8 @@
 package build
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -137,7 +132,7 @@ func Run(req Request) ([]Artifact, error) {
 	if wantWheel {
 		wp := p
 		if sdistPath != "" {
-			unpacked, err := os.MkdirTemp("", "goflit-unpack-")
+			unpacked, err := os.MkdirTemp(unpackParent(req.Getenv), "goflit-unpack-")
 			if err != nil {
 				return nil, err
 			}
@@ -199,81 +194,4 @@ func load(req Request, file string) (*pyproject.Project, error) {
 		}
 	}
 	return p, nil
-}
-
-// Unpack extracts an sdist into dest safely (like Python's tarfile 'data'
-// filter: no absolute paths, no "..", links must stay inside dest, only
-// files, directories and symlinks) and returns the path of its single top
-// folder. File modes and modification times are restored.
-func Unpack(sdistPath, dest string) (string, error) {
-	f, err := os.Open(sdistPath)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", sdistPath, err)
-	}
-	tr := tar.NewReader(gz)
-	top := ""
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", sdistPath, err)
-		}
-		name := h.Name
-		if strings.HasPrefix(name, "/") || path.Clean(name) != strings.TrimSuffix(name, "/") || strings.HasPrefix(path.Clean(name), "..") {
-			return "", fmt.Errorf("%s: member %q has an unsafe path", sdistPath, name)
-		}
-		first, _, _ := strings.Cut(name, "/")
-		if top == "" {
-			top = first
-		} else if first != top {
-			return "", fmt.Errorf("%s: members %q and %q are not in one top folder", sdistPath, top, name)
-		}
-		target := filepath.Join(dest, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return "", err
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return "", err
-			}
-		case tar.TypeReg:
-			out, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, os.FileMode(h.Mode&0o755|0o600))
-			if err != nil {
-				return "", err
-			}
-			_, err = io.Copy(out, tr)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return "", err
-			}
-			if err := os.Chtimes(target, h.ModTime, h.ModTime); err != nil {
-				return "", err
-			}
-		case tar.TypeSymlink:
-			link := h.Linkname
-			resolved := path.Join(path.Dir(name), link)
-			if path.IsAbs(link) || strings.HasPrefix(resolved, "..") {
-				return "", fmt.Errorf("%s: symlink %q points outside the sdist (%s)", sdistPath, name, link)
-			}
-			if err := os.Symlink(filepath.FromSlash(link), target); err != nil {
-				return "", err
-			}
-		default:
-			return "", fmt.Errorf("%s: member %q is not a file, directory or symlink", sdistPath, name)
-		}
-	}
-	if top == "" {
-		return "", errors.New(sdistPath + ": empty sdist")
-	}
-	return filepath.Join(dest, top), nil
 }

@@ -1,0 +1,177 @@
+package build
+
+import (
+	"archive/tar"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// unpackParent is where the sdist is unpacked for the wheel: $TMPDIR when
+// set, else a RAM-backed /dev/shm when there is one (unpacking thousands of
+// small files is dominated by file system work), else the system temp dir.
+func unpackParent(getenv func(string) string) string {
+	if t := getenv("TMPDIR"); t != "" {
+		return t
+	}
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if f, err := os.CreateTemp("/dev/shm", ".goflit-probe-*"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			return "/dev/shm"
+		}
+	}
+	return os.TempDir()
+}
+
+type unpackJob struct {
+	target string
+	data   []byte
+	h      *tar.Header
+}
+
+// Unpack extracts an sdist into dest safely (like Python's tarfile 'data'
+// filter: no absolute paths, no "..", links must stay inside dest, only
+// files, directories and symlinks) and returns the path of its single top
+// folder. File modes and modification times are restored. Small files are
+// written by several goroutines at once.
+func Unpack(sdistPath, dest string) (string, error) {
+	f, err := os.Open(sdistPath)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", sdistPath, err)
+	}
+	tr := tar.NewReader(gz)
+
+	jobs := make(chan unpackJob, 64)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	setErr := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	for range max(2, runtime.GOMAXPROCS(0)*2) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if err := writeFile(j.target, j.h, func(w io.Writer) error { _, err := w.Write(j.data); return err }); err != nil {
+					setErr(err)
+				}
+			}
+		}()
+	}
+	top, err := unpackLoop(tr, sdistPath, dest, jobs)
+	close(jobs)
+	wg.Wait()
+	if err == nil {
+		err = firstErr
+	}
+	if err != nil {
+		return "", err
+	}
+	return top, nil
+}
+
+func unpackLoop(tr *tar.Reader, sdistPath, dest string, jobs chan<- unpackJob) (string, error) {
+	top := ""
+	made := map[string]bool{}
+	mkdir := func(d string) error {
+		if made[d] {
+			return nil
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		made[d] = true
+		return nil
+	}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", sdistPath, err)
+		}
+		name := h.Name
+		clean := path.Clean(name)
+		if strings.HasPrefix(name, "/") || clean != strings.TrimSuffix(name, "/") || clean == ".." || strings.HasPrefix(clean, "../") {
+			return "", fmt.Errorf("%s: member %q has an unsafe path", sdistPath, name)
+		}
+		first, _, _ := strings.Cut(clean, "/")
+		if top == "" {
+			top = first
+		} else if first != top {
+			return "", fmt.Errorf("%s: members %q and %q are not in one top folder", sdistPath, top, name)
+		}
+		target := filepath.Join(dest, filepath.FromSlash(clean))
+		if err := mkdir(filepath.Dir(target)); err != nil {
+			return "", err
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := mkdir(target); err != nil {
+				return "", err
+			}
+		case tar.TypeReg:
+			if h.Size > 1<<20 {
+				if err := writeFile(target, h, func(w io.Writer) error { _, err := io.Copy(w, tr); return err }); err != nil {
+					return "", err
+				}
+				continue
+			}
+			data, err := io.ReadAll(tr)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", sdistPath, err)
+			}
+			jobs <- unpackJob{target: target, data: data, h: h}
+		case tar.TypeSymlink:
+			link := h.Linkname
+			resolved := path.Join(path.Dir(clean), link)
+			if path.IsAbs(link) || resolved == ".." || strings.HasPrefix(resolved, "../") {
+				return "", fmt.Errorf("%s: symlink %q points outside the sdist (%s)", sdistPath, name, link)
+			}
+			if err := os.Symlink(filepath.FromSlash(link), target); err != nil {
+				return "", err
+			}
+		default:
+			return "", fmt.Errorf("%s: member %q is not a file, directory or symlink", sdistPath, name)
+		}
+	}
+	if top == "" {
+		return "", errors.New(sdistPath + ": empty sdist")
+	}
+	return filepath.Join(dest, top), nil
+}
+
+func writeFile(target string, h *tar.Header, fill func(io.Writer) error) error {
+	out, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, os.FileMode(h.Mode&0o755|0o600))
+	if err != nil {
+		return err
+	}
+	err = fill(out)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Chtimes(target, h.ModTime, h.ModTime)
+}
