@@ -320,8 +320,28 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	b.trimCache()
 	b.log.Infof("Built %d extension module(s) (%d compiled, %d from cache), tag %s", len(res.Files), res.Compiled, res.Cached, res.Tag)
 	return res, nil
+}
+
+// trimCache keeps the cache under GOFLIT_EXT_CACHE_MAX (default
+// DefaultCacheMax), walking it at most once a day.
+func (b *builder) trimCache() {
+	max := int64(DefaultCacheMax)
+	if v := b.getenv("GOFLIT_EXT_CACHE_MAX"); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			b.log.Warnf("GOFLIT_EXT_CACHE_MAX: %v; using the default", err)
+		} else {
+			max = n
+		}
+	}
+	if n, err := b.cache.MaybeTrim(max); err != nil {
+		b.log.Debugf("cache trim: %v", err)
+	} else if n > 0 {
+		b.log.Debugf("cache trim: removed %d old entries from %s", n, b.cache.Dir)
+	}
 }
 
 func (b *builder) optFlags() []string {
@@ -636,6 +656,7 @@ func (b *builder) link(pl *extPlan, dest string) error {
 			return fmt.Errorf("writing the module cache %s: %v", b.cache.Dir, err)
 		}
 	} else {
+		touch(cached)
 		b.log.Debugf("cached: %s (linked module)", pl.ext.Name)
 	}
 	if err := copyFileAtomic(cached, dest, 0o755); err != nil {

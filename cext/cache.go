@@ -7,10 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // cacheSchema is mixed into every key; bump it when the key recipe or the
@@ -139,11 +143,17 @@ next:
 				continue next
 			}
 		}
-		if _, err := os.Stat(c.path("obj", e.Object, ".o")); err == nil {
+		if obj := c.path("obj", e.Object, ".o"); fileExists(obj) {
+			touch(obj)
 			return e.Object, true
 		}
 	}
 	return "", false
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // record stores a new manifest entry in front of the older ones.
@@ -312,4 +322,96 @@ func copyFileAtomic(src, dst string, mode os.FileMode) error {
 		os.Remove(tmp)
 	}
 	return err
+}
+
+// DefaultCacheMax is the size above which the cache is trimmed (oldest
+// entries first); GOFLIT_EXT_CACHE_MAX overrides it (bytes, or with a K,
+// M or G suffix; 0 disables trimming).
+const DefaultCacheMax = 2 << 30
+
+// trimInterval is how often (at most) a build walks the cache to trim it.
+const trimInterval = 24 * time.Hour
+
+// touch marks a cache entry as recently used (for trimming).
+func touch(path string) {
+	now := time.Now()
+	_ = os.Chtimes(path, now, now)
+}
+
+// parseSize reads "512M", "2G", "1048576".
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'k', 'K':
+			mult, s = 1<<10, s[:n-1]
+		case 'm', 'M':
+			mult, s = 1<<20, s[:n-1]
+		case 'g', 'G':
+			mult, s = 1<<30, s[:n-1]
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("%q is not a size (bytes, or a number with K, M or G)", s)
+	}
+	return v * mult, nil
+}
+
+// MaybeTrim trims the cache to max bytes when the last trim is older than
+// a day; it returns how many files it removed.
+func (c *Cache) MaybeTrim(max int64) (int, error) {
+	if max <= 0 {
+		return 0, nil
+	}
+	stamp := filepath.Join(c.Dir, "trim.stamp")
+	if st, err := os.Stat(stamp); err == nil && time.Since(st.ModTime()) < trimInterval {
+		return 0, nil
+	}
+	if err := writeFileAtomic(stamp, nil, 0o644); err != nil {
+		return 0, err
+	}
+	return c.Trim(max)
+}
+
+// Trim removes the least recently used objects, modules and manifests until
+// the cache holds at most max bytes.
+func (c *Cache) Trim(max int64) (int, error) {
+	type entry struct {
+		path string
+		size int64
+		mod  time.Time
+	}
+	var all []entry
+	var total int64
+	for _, kind := range []string{"obj", "link", "manifest"} {
+		filepath.WalkDir(filepath.Join(c.Dir, kind), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return nil
+			}
+			all = append(all, entry{p, info.Size(), info.ModTime()})
+			total += info.Size()
+			return nil
+		})
+	}
+	if total <= max {
+		return 0, nil
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].mod.Before(all[j].mod) })
+	removed := 0
+	for _, e := range all {
+		if total <= max {
+			break
+		}
+		if err := os.Remove(e.path); err == nil {
+			total -= e.size
+			removed++
+		}
+	}
+	return removed, nil
 }

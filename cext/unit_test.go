@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAuditPolicies(t *testing.T) {
@@ -343,5 +344,42 @@ func TestOutputPatterns(t *testing.T) {
 		if got := isOutputOf(base, "_speed"); got != want {
 			t.Errorf("isOutputOf(%q) = %v", base, got)
 		}
+	}
+}
+
+func TestCacheTrim(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	base := time.Now().Add(-time.Hour)
+	for i, key := range []string{"aa01", "bb02", "cc03", "dd04"} {
+		p := c.path("obj", key, ".o")
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, make([]byte, 100), 0o644)
+		os.Chtimes(p, base.Add(time.Duration(i)*time.Minute), base.Add(time.Duration(i)*time.Minute))
+	}
+	touch(c.path("obj", "aa01", ".o")) // recently used: survives
+	n, err := c.Trim(250)
+	if err != nil || n != 2 {
+		t.Fatalf("Trim removed %d (%v), want 2", n, err)
+	}
+	for key, want := range map[string]bool{"aa01": true, "bb02": false, "cc03": false, "dd04": true} {
+		if got := fileExists(c.path("obj", key, ".o")); got != want {
+			t.Errorf("%s kept = %v, want %v", key, got, want)
+		}
+	}
+	// MaybeTrim walks at most once a day.
+	if n, _ := c.MaybeTrim(1); n != 2 {
+		t.Errorf("first MaybeTrim removed %d, want 2", n)
+	}
+	os.WriteFile(c.path("obj", "aa01", ".o"), make([]byte, 100), 0o644)
+	if n, _ := c.MaybeTrim(1); n != 0 {
+		t.Errorf("second MaybeTrim the same day removed %d", n)
+	}
+	for in, want := range map[string]int64{"100": 100, "2K": 2048, "3m": 3 << 20, "1G": 1 << 30} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v", in, got, err)
+		}
+	}
+	if _, err := parseSize("lots"); err == nil {
+		t.Error("parseSize(lots) accepted")
 	}
 }
