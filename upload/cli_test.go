@@ -87,7 +87,7 @@ func TestCLIPublishToServe(t *testing.T) {
 	base := startServe(t, flit, filepath.Join(root, "index"), "--token", "pypi-T", "--fail-uploads", "1:503", "--oidc-test-key", "K")
 	env := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-T"}
 
-	r := runFlit(t, flit, proj, env, "publish")
+	r := runFlit(t, flit, proj, env, "--debug", "publish")
 	if r.code != 0 {
 		t.Fatalf("publish: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -100,8 +100,8 @@ func TestCLIPublishToServe(t *testing.T) {
 			t.Errorf("publish output lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	if strings.Contains(r.stdout+r.stderr, "pypi-T") {
-		t.Errorf("the token was printed")
+	if strings.Contains(r.stdout+r.stderr, "pypi-T") || !strings.Contains(r.stderr, "Credentials: user __token__, password from FLIT_PASSWORD") {
+		t.Errorf("--debug output leaks the token or lacks the credential source:\n%s", r.stderr)
 	}
 
 	target := filepath.Join(root, "site")
