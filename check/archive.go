@@ -18,6 +18,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"goflit/coremeta"
 )
 
 func (c *checker) wheel(d *Dist) {
@@ -69,7 +71,7 @@ func (c *checker) wheel(d *Dist) {
 			}
 		}
 	}
-	for _, lf := range d.Meta.Metadata.LicenseFiles {
+	for _, lf := range licenseFiles(&d.Meta.Metadata) {
 		if files[distInfo+"/licenses/"+lf] == nil {
 			c.add(StageArchive, "", d.MetadataPath, "License-File %q is not in the wheel at %s/licenses/%s", lf, distInfo, lf)
 		}
@@ -364,9 +366,18 @@ func (c *checker) sdistLayout(d *Dist, names []string) {
 	if want := wheelName(m.Name) + "-" + m.Version; validName(m.Name) && top != want {
 		c.add(StageArchive, "", "", "top-level directory %q should be %q (PEP 625)", top, want)
 	}
-	for _, lf := range m.LicenseFiles {
+	for _, lf := range licenseFiles(m) {
 		if !have[top+"/"+lf] {
 			c.add(StageArchive, "", d.MetadataPath, "License-File %q is not in the sdist at %s/%s", lf, top, lf)
 		}
 	}
+}
+
+// licenseFiles are the License-File entries PyPI checks: those of metadata
+// 2.4 and later (earlier ones are not sent with the upload).
+func licenseFiles(m *coremeta.Metadata) []string {
+	if m.MetadataVersion < "2.4" {
+		return nil
+	}
+	return m.LicenseFiles
 }

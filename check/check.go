@@ -217,7 +217,15 @@ func (c *checker) metadata(f *coremeta.File, entry string) {
 	}
 	if contains(allowedMetadataVersions, mv) {
 		for _, fl := range f.Fields {
-			if since, ok := fieldSince[strings.ToLower(fl.Name)]; ok && mv < since {
+			since, ok := fieldSince[strings.ToLower(fl.Name)]
+			switch {
+			case !ok || mv >= since:
+			case strings.EqualFold(fl.Name, "License-File"):
+				// Older setuptools wrote License-File into 2.1/2.2 metadata;
+				// uploaders (twine, flit publish) leave it out of the form.
+				c.probs = append(c.probs, Problem{Stage: StageMetadata, Field: fl.Name, Entry: fmt.Sprintf("%s:%d", entry, fl.Line), Warning: true,
+					Msg: fmt.Sprintf("%s: introduced in metadata version %s, not %s: not sent to the index", fl.Name, since, mv)})
+			default:
 				c.add(StageMetadata, fl.Name, fmt.Sprintf("%s:%d", entry, fl.Line), "%s: introduced in metadata version %s, not %s", fl.Name, since, mv)
 			}
 		}

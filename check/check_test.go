@@ -79,7 +79,7 @@ func checkCases() map[string]artifact {
 			"Project-URL: nolabel", "Requires-Python: >=3.x", "Provides-Extra: -bad-", "Dynamic: Version", "Dynamic: Colour",
 			"Summary2: x", "Description-Content-Type: text/html")}),
 		"license_both":  wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x", "Metadata-Version: 2.4", "License: MIT License", "License-Expression: MIT")}),
-		"field_too_new": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x", "License-Expression: MIT", "Import-Name: pkg")}),
+		"field_too_new": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x", "License-Expression: MIT", "Import-Name: pkg", "License-File: LICENSE")}),
 		"requires_dist": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x",
 			"Requires-Dist: requests @ https://example.com/r.whl", "Requires-Dist: bad name >= 1", "Requires-Dist: ok (>=1.0", "Requires-Dist: foo >= 1.0; (python_version")}),
 		"broken_rst":           wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", brokenRST, "Description-Content-Type: text/x-rst")}),

@@ -112,6 +112,9 @@ func Form(d *check.Dist, dg Digests) []Field {
 		if key == "description" {
 			continue
 		}
+		if key == "license-file" && d.Meta.Metadata.MetadataVersion < "2.4" {
+			continue // as twine: older setuptools wrote it into 2.1/2.2 metadata
+		}
 		if n, ok := formNames[key]; ok {
 			if n == "requires_python" {
 				hasRP = true
