@@ -49,7 +49,8 @@ type File struct {
 type Result struct {
 	Files []File
 	// Tag is the wheel tag, platform tags compressed:
-	// "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64".
+	// "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"; "" when
+	// nothing was built (every extension optional and failed).
 	Tag string
 	// Tags is Tag expanded, one per WHEEL "Tag:" line.
 	Tags []string
@@ -309,8 +310,13 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		res.Files = append(res.Files, File{ArchivePath: pl.archive, DiskPath: dest})
 		built = append(built, pl)
 	}
-	if err := b.tag(built, res); err != nil {
-		return nil, err
+	if len(built) > 0 {
+		if err := b.tag(built, res); err != nil {
+			return nil, err
+		}
+	} else {
+		// Every extension was optional and failed: the wheel stays pure.
+		b.log.Warnf("no extension module was built (all were optional and failed)")
 	}
 	res.Compiled, res.Cached, res.Linked = int(b.compiled.Load()), int(b.cached.Load()), int(b.linked.Load())
 	res.ExcludeFromWheel = wheelExcluder(p, plans)

@@ -38,9 +38,11 @@ func PrepareWheel(p *pyproject.Project, wo *wheel.Options, opts Options) (cleanu
 			wo.ExtraFiles = append(wo.ExtraFiles, wheel.File{ArchivePath: f.ArchivePath, DiskPath: f.DiskPath})
 		}
 	}
-	wo.Tag = res.Tag
-	pure := false
-	wo.Purelib = &pure
+	if res.Tag != "" {
+		wo.Tag = res.Tag
+		pure := false
+		wo.Purelib = &pure
+	}
 	prev := wo.Exclude
 	wo.Exclude = func(rel string) bool {
 		return res.ExcludeFromWheel(rel) || (prev != nil && prev(rel))
