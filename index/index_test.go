@@ -165,6 +165,7 @@ func TestUploadValidation(t *testing.T) {
 		{"too large", big.FilenameOf(), validForm(big.FilenameOf(), big.Bytes(), "demo", "3.0", "bdist_wheel"), ok, ""},
 		{"digest mismatch", wname, with(good, "sha256_digest", strings.Repeat("0", 64)), ok, ""},
 		{"invalid distribution", broken.FilenameOf(), validForm(broken.FilenameOf(), broken.Bytes(), "demo", "4.0", "bdist_wheel"), ok, ""},
+		{"form version differs from the file name", wname, with(good, "version", "1.0.1"), ok, ""},
 		{"upload", wname, good, ok, ""},
 		{"identical re-upload", wname, good, ok, ""},
 		{"same name, other content", wname, validForm(wname, changed.Bytes(), "demo", "1.0", "bdist_wheel"), ok, ""},

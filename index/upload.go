@@ -18,6 +18,8 @@ import (
 
 	"goflit/check"
 	"goflit/coremeta"
+	"goflit/pep440"
+	"goflit/tags"
 	"goflit/upload/blake2b"
 )
 
@@ -388,6 +390,15 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 			return 400, "Invalid distribution file. " + p.String()
 		}
 		return 400, p.String()
+	}
+	if d != nil && filetype == "bdist_wheel" {
+		if w, err := tags.ParseWheelFilename(fn); err == nil {
+			fv, err1 := pep440.Parse(w.Version)
+			mv, err2 := pep440.Parse(m.Version)
+			if err1 != nil || err2 != nil || !fv.Equal(mv) {
+				return 400, fmt.Sprintf("Version in filename should be '%s' not '%s'.", m.Version, w.Version)
+			}
+		}
 	}
 	if d != nil && check.Normalize(d.Meta.Metadata.Name) != norm {
 		return 400, fmt.Sprintf("The name in the file's metadata (%q) does not match the form's name %q.", d.Meta.Metadata.Name, m.Name)
