@@ -112,8 +112,9 @@ files instead of building.
   --pypirc FILE      the .pypirc to read (default ~/.pypirc)
   --skip-existing    a file already on the index with the same sha256 counts as
                      uploaded; the same name with other content is an error
-  --check-url URL    the index's simple API for --skip-existing (default: the
-                     upload URL with /legacy/ replaced by /simple/)
+  --check-url URL    the index's simple API to compare with (implies
+                     --skip-existing; default: the upload URL with /legacy/
+                     replaced by /simple/)
   --dry-run          everything but the upload
 
 Repository: --repository, else FLIT_INDEX_URL, else [pypi] in .pypirc, else
@@ -138,6 +139,9 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		}
 		if useVCS && noUseVCS {
 			return usageError(g, c, "--use-vcs and --no-use-vcs cannot be used together")
+		}
+		if checkURL != "" {
+			skipExisting = true
 		}
 		files := fs.Args()
 		if len(files) > 0 && (len(formats) > 0 || useVCS || noUseVCS) {
