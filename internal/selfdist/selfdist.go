@@ -58,10 +58,11 @@ func Find(goos, goarch string) (Target, bool) {
 }
 
 // CompileBinary cross-compiles cmd/flit for t into dir: static
-// (CGO_ENABLED=0), stripped, reproducible (-trimpath, no build ID).
+// (CGO_ENABLED=0), stripped, reproducible (-trimpath, no build ID, no VCS
+// stamp, so that a checkout and goflit's sdist give the same binary).
 func CompileBinary(moduleRoot string, t Target, dir string, log diag.Logger) (string, error) {
 	out := filepath.Join(dir, t.GOOS+"-"+t.GOARCH, t.ExeName())
-	args := []string{"build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, "./cmd/flit"}
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, "./cmd/flit"}
 	cmd := exec.Command("go", args...)
 	cmd.Dir = moduleRoot
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+t.GOOS, "GOARCH="+t.GOARCH)
