@@ -232,8 +232,15 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 			}
 		}
 	case t.Username == "":
-		return nil, errors.New("could not find a username for upload: set FLIT_USERNAME (and FLIT_PASSWORD), " +
-			"add username/password to .pypirc, or run on a terminal to be asked")
+		msg := "could not find a username for upload: set FLIT_USERNAME (and FLIT_PASSWORD), " +
+			"add username/password to .pypirc, or run on a terminal to be asked"
+		switch {
+		case o.Getenv("GITHUB_ACTIONS") == "true":
+			msg += "; for trusted publishing, give the job `permissions: id-token: write`"
+		case o.Getenv("GITLAB_CI") == "true":
+			msg += "; for trusted publishing, add an id_tokens entry " + gitlabVar(o.Repository) + " whose aud is the index's audience (pypi for PyPI)"
+		}
+		return nil, errors.New(msg)
 	}
 	if envPass != "" {
 		t.Password, t.Source = envPass, "FLIT_PASSWORD"

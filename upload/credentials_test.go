@@ -86,6 +86,10 @@ func TestCredentialPrecedence(t *testing.T) {
 	}
 	cases := []tc{
 		{name: "nothing, no terminal", wantErr: "could not find a username for upload: set FLIT_USERNAME (and FLIT_PASSWORD), add username/password to .pypirc, or run on a terminal to be asked"},
+		{name: "GitHub Actions without id-token permission", env: map[string]string{"GITHUB_ACTIONS": "true"},
+			wantErr: "or run on a terminal to be asked; for trusted publishing, give the job `permissions: id-token: write`"},
+		{name: "GitLab CI without an ID token", env: map[string]string{"GITLAB_CI": "true"}, repo: "test", pypirc: "[distutils]\nindex-servers = test\n[test]\nrepository = https://t.example/legacy/\n",
+			wantErr: "for trusted publishing, add an id_tokens entry TEST_ID_TOKEN whose aud is the index's audience (pypi for PyPI)"},
 		{name: "env only", env: map[string]string{"FLIT_USERNAME": "u", "FLIT_PASSWORD": "p"},
 			want: Target{URL: PyPI, Username: "u", Password: "p", Source: "FLIT_PASSWORD"}},
 		{name: "pypirc pypi entry, % is literal", pypirc: pypircFull,
