@@ -28,26 +28,35 @@ now() { $PY -c 'import time; print(time.time())'; }
 elapsed() { $PY -c "print(f'{$2 - $1:.2f}')"; }
 
 declare -a GO PYF
-for i in $(seq "$RUNS"); do
-  rm -rf "$WORK/v-go" "$WORK/v-py"
-  # Both venvs see Debian's site-packages (flit_core and pip for the Python
-  # side); goflit needs neither.
-  $PY -m venv --without-pip --system-site-packages "$WORK/v-go"
-  $PY -m venv --without-pip --system-site-packages "$WORK/v-py"
-
-  t0=$(now)
-  (cd "$WORK/bigpkg" && "$WORK/flit" install --deps none --python "$WORK/v-go" >/dev/null 2>"$WORK/go.err") ||
+run_go() {
+  (cd "$WORK/bigpkg" && "$WORK/flit" install --deps none --python "$1" >/dev/null 2>"$WORK/go.err") ||
     { cat "$WORK/go.err"; exit 1; }
-  t1=$(now)
-  (cd "$WORK/bigpkg" && $PY -m flit install --deps none --python "$WORK/v-py/bin/python" >/dev/null 2>"$WORK/py.err") ||
+}
+run_py() {
+  (cd "$WORK/bigpkg" && $PY -m flit install --deps none --python "$1/bin/python" >/dev/null 2>"$WORK/py.err") ||
     { cat "$WORK/py.err"; exit 1; }
-  t2=$(now)
-  GO+=("$(elapsed "$t0" "$t1")"); PYF+=("$(elapsed "$t1" "$t2")")
+}
+for i in $(seq "$RUNS"); do
+  # Fresh venvs under new names (nothing is deleted until the end: on ext4
+  # without a journal, creating files right after deleting many is slower,
+  # which would penalise whichever side runs first). Both venvs see Debian's
+  # site-packages (flit_core and pip for the Python side; goflit needs
+  # neither). The order alternates between runs.
+  vgo="$WORK/v-go-$i"; vpy="$WORK/v-py-$i"
+  $PY -m venv --without-pip --system-site-packages "$vgo"
+  $PY -m venv --without-pip --system-site-packages "$vpy"
+  if [ $((i % 2)) = 1 ]; then
+    t0=$(now); run_go "$vgo"; t1=$(now); run_py "$vpy"; t2=$(now)
+    GO+=("$(elapsed "$t0" "$t1")"); PYF+=("$(elapsed "$t1" "$t2")")
+  else
+    t0=$(now); run_py "$vpy"; t1=$(now); run_go "$vgo"; t2=$(now)
+    PYF+=("$(elapsed "$t0" "$t1")"); GO+=("$(elapsed "$t1" "$t2")")
+  fi
   echo "run $i: goflit ${GO[-1]} s, flit ${PYF[-1]} s"
 
   # Same result: the same files under site-packages (bytecode aside).
-  site_go=$(ls -d "$WORK"/v-go/lib/python3*/site-packages)
-  site_py=$(ls -d "$WORK"/v-py/lib/python3*/site-packages)
+  site_go=$(ls -d "$vgo"/lib/python3*/site-packages)
+  site_py=$(ls -d "$vpy"/lib/python3*/site-packages)
   ngo=$(cd "$site_go" && find bigpkg -name '*.py' -o -name '*.bin' | wc -l)
   npy=$(cd "$site_py" && find bigpkg -name '*.py' -o -name '*.bin' | wc -l)
   [ "$ngo" = "$npy" ] || { echo "different installs: goflit $ngo files, flit $npy files"; exit 1; }
@@ -65,12 +74,12 @@ echo "median: goflit $mg s, flit $mp s, ${ratio}x"
   echo "(\`mkbigpkg.py DIR $NFILES $KB\`: $NFILES files of $KB KB, 4/5 of them .py) into a fresh venv,"
   echo "goflit against Debian's flit $($PY -c 'import flit; print(flit.__version__)') (\`python3 -m flit install --deps none --python VENV/bin/python\`,"
   echo "which has pip $($PY -c 'import pip; print(pip.__version__)') build the wheel with flit_core and install it). Both build, install and"
-  echo "byte-compile; $RUNS runs each, alternating, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
+  echo "byte-compile; $RUNS runs each, in alternating order, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
   echo
   echo "| run | goflit (s) | flit + pip (s) |"
   echo "|---|---|---|"
   for i in $(seq "$RUNS"); do echo "| $i | ${GO[$((i-1))]} | ${PYF[$((i-1))]} |"; done
   echo "| **median** | **$mg** | **$mp** |"
   echo
-  echo "goflit is **${ratio}x** faster."
+  echo "goflit is **${ratio}x** faster (load average during the run: $(cut -d' ' -f1-3 /proc/loadavg))."
 } > bench/RESULTS-install.md

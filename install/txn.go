@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // A staged file waits in a stage directory until commit renames it to dest.
@@ -28,6 +29,7 @@ type staged struct {
 type txn struct {
 	stages  map[string]string // scheme root -> stage dir
 	stageOf map[string]string // scheme root -> the root's path inside the stage dir
+	mu      sync.Mutex        // guards files while staging runs in parallel
 	files   []*staged
 
 	backups     [][2]string // {original, backup}
@@ -83,8 +85,12 @@ func (t *txn) stagePath(root, rel string) (string, error) {
 	return filepath.Join(base, filepath.FromSlash(rel)), nil
 }
 
-// add registers a staged file.
-func (t *txn) add(s *staged) { t.files = append(t.files, s) }
+// add registers a staged file (safe for concurrent use).
+func (t *txn) add(s *staged) {
+	t.mu.Lock()
+	t.files = append(t.files, s)
+	t.mu.Unlock()
+}
 
 // cleanupStages removes the stage directories.
 func (t *txn) cleanupStages() {

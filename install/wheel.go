@@ -2,6 +2,7 @@ package install
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
@@ -102,11 +103,12 @@ func checkMemberPath(name string) string {
 
 // plannedMember is a wheel member and where it goes.
 type plannedMember struct {
-	f      *zip.File
-	root   string // scheme dir
-	rel    string // slash path below root
-	script bool   // .data/scripts: #!python rewrite, executable
-	want   string // RECORD hash to verify
+	f       *zip.File
+	root    string // scheme dir
+	rel     string // slash path below root
+	script  bool   // .data/scripts: #!python rewrite, executable
+	want    string // RECORD hash to verify
+	compile bool   // a .py file in purelib/platlib: byte-compile it
 }
 
 // InstallWheel installs the wheel at wheelPath into target. Nothing is
@@ -330,7 +332,26 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 			t.rollback()
 		}
 	}()
-	if err := t.stageMembers(plan, target.Python, base); err != nil {
+	var comp *compiler
+	if !opts.NoCompile && target.CacheTag != "" {
+		n := 0
+		for _, pm := range plan {
+			if pm.compile = isLibSource(pm, target); pm.compile {
+				n++
+			}
+		}
+		if n > 0 {
+			if comp, err = t.startCompiler(target.Python, min(runtime.GOMAXPROCS(0), max(1, n/300)), log); err != nil {
+				return nil, err
+			}
+			defer func() {
+				if comp != nil {
+					comp.stop()
+				}
+			}()
+		}
+	}
+	if err := t.stageMembers(plan, target.Python, base, comp); err != nil {
 		return nil, err
 	}
 	for _, name := range sortedKeys(launchers) {
@@ -342,14 +363,10 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 	if err := t.stageMeta(lib, distInfo, opts); err != nil {
 		return nil, err
 	}
-	if !opts.NoCompile && target.CacheTag != "" {
-		var jobs []*staged
-		for _, s := range t.files {
-			if isCompiled(s, target) {
-				jobs = append(jobs, s)
-			}
-		}
-		if err := t.compile(target.Python, jobs, log); err != nil {
+	if comp != nil {
+		err := comp.wait()
+		comp = nil
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -365,9 +382,10 @@ func slashContains(rel, comp string) bool {
 	return false
 }
 
-func isCompiled(s *staged, target *Target) bool {
-	return !s.link && strings.HasSuffix(s.dest, ".py") &&
-		(within(target.Scheme.Purelib, s.dest) || within(target.Scheme.Platlib, s.dest))
+// isLibSource reports whether a member is a Python source in purelib or
+// platlib (which gets bytecode).
+func isLibSource(pm *plannedMember, target *Target) bool {
+	return strings.HasSuffix(pm.rel, ".py") && (pm.root == target.Scheme.Purelib || pm.root == target.Scheme.Platlib)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -446,7 +464,7 @@ func (t *txn) stageMeta(lib, distInfo string, opts Options) error {
 
 // stageMembers extracts the planned members into the stage directories
 // (in parallel), checking each against its RECORD hash.
-func (t *txn) stageMembers(plan []*plannedMember, python, base string) error {
+func (t *txn) stageMembers(plan []*plannedMember, python, base string, comp *compiler) error {
 	out := make([]*staged, len(plan))
 	for i, pm := range plan {
 		tmp, err := t.stagePath(pm.root, pm.rel)
@@ -479,7 +497,7 @@ func (t *txn) stageMembers(plan []*plannedMember, python, base string) error {
 					made[dir] = true
 				}
 				dirMu.Unlock()
-				errs[i] = extract(pm, s, python, base, buf)
+				errs[i] = extract(pm, s, python, base, buf, comp)
 			}
 		}()
 	}
@@ -514,7 +532,7 @@ func newHash(algo string) hash.Hash {
 }
 
 // extract writes one member to its stage path, verifying the RECORD hash.
-func extract(pm *plannedMember, s *staged, python, base string, buf []byte) error {
+func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp *compiler) error {
 	rc, err := pm.f.Open()
 	if err != nil {
 		return fmt.Errorf("%s: %s: %v", base, pm.f.Name, err)
@@ -527,11 +545,16 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte) erro
 	algo, want, _ := strings.Cut(pm.want, "=")
 	h := newHash(algo)
 	var data []byte
-	if pm.script {
-		// Scripts are small; read them whole for the #!python rewrite.
-		if data, err = io.ReadAll(io.TeeReader(rc, h)); err != nil {
+	whole := pm.script || (comp != nil && pm.compile)
+	if whole {
+		// Scripts (for the #!python rewrite) and sources to compile are
+		// read whole.
+		data = make([]byte, 0, pm.f.UncompressedSize64)
+		w := bytes.NewBuffer(data)
+		if _, err = io.Copy(w, io.TeeReader(rc, h)); err != nil {
 			return fmt.Errorf("%s: %s: %v", base, pm.f.Name, err)
 		}
+		data = w.Bytes()
 	}
 	w, err := os.OpenFile(s.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
@@ -539,8 +562,10 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte) erro
 	}
 	ours := sha256.New()
 	var n int64
-	if pm.script {
-		data, _ = rewriteShebang(data, python)
+	if whole {
+		if pm.script {
+			data, _ = rewriteShebang(data, python)
+		}
 		ours.Write(data)
 		var m int
 		m, err = w.Write(data)
@@ -549,6 +574,13 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte) erro
 		n, err = io.CopyBuffer(w, io.TeeReader(rc, h), buf)
 	} else {
 		n, err = io.CopyBuffer(w, io.TeeReader(rc, io.MultiWriter(h, ours)), buf)
+	}
+	var mtime int64
+	if err == nil && whole && !pm.script {
+		var fi os.FileInfo
+		if fi, err = w.Stat(); err == nil {
+			mtime = fi.ModTime().Unix()
+		}
 	}
 	if cerr := w.Close(); err == nil {
 		err = cerr
@@ -560,7 +592,10 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte) erro
 	if got != strings.TrimRight(want, "=") {
 		return fmt.Errorf("%s: %s: hash %s=%s does not match RECORD (%s): the wheel is corrupt or was modified", base, pm.f.Name, algo, got, pm.want)
 	}
-	if algo == "sha256" && !pm.script {
+	if whole && !pm.script {
+		comp.submit(s, data, mtime)
+	}
+	if algo == "sha256" && !whole {
 		s.hash = "sha256=" + got
 	} else {
 		s.hash = hashDigest(ours.Sum(nil))

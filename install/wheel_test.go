@@ -2,6 +2,7 @@ package install
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,6 +82,23 @@ func TestInstallMatchesPip(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(res.DistInfo, "INSTALLER")); string(got) != "flit" {
 		t.Errorf("INSTALLER = %q", got)
+	}
+
+	// The bytecode is valid and used (python -v says where each code object
+	// came from) and names the final source path.
+	cmd := exec.Command(py, "-v", "-c", "import demo_pkg; print(demo_pkg.main.__code__.co_filename)")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgDir := filepath.Join(filepath.Dir(res.DistInfo), "demo_pkg")
+	if want := filepath.Join(pkgDir, "__init__.py") + "\n"; string(out) != want {
+		t.Errorf("co_filename = %q, want %q", out, want)
+	}
+	if want := "code object from '" + filepath.Join(pkgDir, "__pycache__", "__init__.cpython-311.pyc") + "'"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("python -v does not show %s:\n%s", want, stderr.String())
 	}
 
 	// It works: import, console script, pip show, pip uninstall.
