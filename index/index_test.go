@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,8 +186,6 @@ func TestUploadValidation(t *testing.T) {
 		fmt.Fprintf(&out, "== %s\n%s\n%s\n", c.name, status, strings.TrimRight(body, "\n"))
 	}
 	testutil.Golden(t, filepath.Join("testdata", "upload_validation.txt"), []byte(out.String()))
-	// The stored files: wheel, its .metadata, sdist.
-	_ = os.ReadDir
 }
 
 func TestSimpleAPI(t *testing.T) {

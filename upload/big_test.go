@@ -2,7 +2,6 @@ package upload_test
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -146,5 +145,4 @@ func TestBigUploadFlatMemory(t *testing.T) {
 	if err != nil || stored.Size() != fi.Size() {
 		t.Fatalf("stored file: %v", err)
 	}
-	_ = bytes.MinRead
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"goflit/check"
 	"goflit/check/checktest"
 	"goflit/index"
 	"goflit/upload"
@@ -271,8 +270,6 @@ func TestConcurrentUploads(t *testing.T) {
 		t.Fatalf("%d files on the index: %v", len(files), err)
 	}
 }
-
-var _ = check.Kind
 
 // --check-url against a static PEP 503 tree (HTML only, as served by any
 // web server): the same hash counts as uploaded without any POST.
