@@ -155,6 +155,10 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		retryAfter := time.Duration(0)
 		switch {
 		case err != nil:
+			var le *localError
+			if errors.As(err, &le) {
+				return 0, le.err
+			}
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
@@ -192,6 +196,11 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 	}
 }
 
+// localError is a problem on this side (the file vanished), not worth a retry.
+type localError struct{ err error }
+
+func (e *localError) Error() string { return e.err.Error() }
+
 type response struct {
 	status      int
 	statusLine  string // full status line text, e.g. "400 File already exists"
@@ -208,7 +217,7 @@ func (c *Client) post(ctx context.Context, t *Target, b *body, filename string) 
 	}
 	rd, closer, err := b.open(progress)
 	if err != nil {
-		return nil, err
+		return nil, &localError{err}
 	}
 	defer closer.Close()
 	req, err := http.NewRequestWithContext(ctx, "POST", t.URL, rd)
