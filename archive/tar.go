@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/klauspost/compress/flate"
 )
 
 // TarOptions configure a tar.gz sink.
@@ -411,11 +409,9 @@ func (g *parallelGzip) compress(b *gzBlock) {
 	g.cpu <- struct{}{}
 	defer func() { <-g.cpu; close(b.ready) }()
 	b.out.Grow(len(b.data)/2 + 64)
-	fw, err := flate.NewWriterDict(&b.out, g.level, b.dict)
-	if err != nil {
-		b.err = err
-		return
-	}
+	fw := getFlate(g.level, &b.out)
+	fw.ResetDict(&b.out, b.dict)
+	defer putFlate(g.level, fw)
 	if _, err := fw.Write(b.data); err != nil {
 		b.err = err
 		return
