@@ -530,6 +530,15 @@ func (b *builder) compileUnit(u unit) (string, string, error) {
 	parts := []string{cacheSchema, b.tc.Identity, b.target, u.src.lang, strings.Join(b.driver(u.src.lang), " ")}
 	parts = append(parts, b.keyArgs(args)...)
 	parts = append(parts, "src", u.src.rel, srcSum)
+	// depends are inputs of every unit of the extension, whether or not the
+	// compiler reports reading them (data files, generated includes).
+	for _, d := range u.pl.depends {
+		sum, err := b.hasher.hash(filepath.Join(b.p.Root, filepath.FromSlash(d)))
+		if err != nil {
+			return "", "", fmt.Errorf("extension %q: reading %s: %v", u.pl.ext.Name, d, err)
+		}
+		parts = append(parts, "depends", d, sum)
+	}
 	direct := hashStrings(parts...)
 	if key, ok := b.cache.lookup(direct, b.p.Root, &b.hasher); ok {
 		b.cached.Add(1)

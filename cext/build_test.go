@@ -389,3 +389,36 @@ func TestReproducible(t *testing.T) {
 		t.Error("two cold builds in different directories differ")
 	}
 }
+
+// TestDependsInKey: a change to a depends file that no unit includes still
+// recompiles the extension's units.
+func TestDependsInKey(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"dep\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"dep._d\", sources = [\"dep/d.c\"], depends = [\"dep/data/*.txt\"]}]\n",
+		"dep/__init__.py":    "",
+		"dep/d.c":            modSource("_d", "1", ""),
+		"dep/data/table.txt": "1 2 3\n",
+	})
+	cache := t.TempDir()
+	build := func() int {
+		log := &recLog{}
+		if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+			OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log}); err != nil {
+			t.Fatal(err)
+		}
+		return len(compiledFiles(log))
+	}
+	if n := build(); n != 1 {
+		t.Fatalf("cold build compiled %d units", n)
+	}
+	if n := build(); n != 0 {
+		t.Fatalf("warm build compiled %d units", n)
+	}
+	os.WriteFile(filepath.Join(dir, "dep/data/table.txt"), []byte("4 5 6\n"), 0o644)
+	if n := build(); n != 1 {
+		t.Errorf("after editing a depends file compiled %d units, want 1", n)
+	}
+}

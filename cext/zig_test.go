@@ -41,6 +41,19 @@ func TestZigManylinux2017(t *testing.T) {
 		t.Errorf("demo.add = %s", got)
 	}
 
+	// The C example (two units, a project header, a -D macro) too.
+	pc := project(t, examplesDir("ext-c"))
+	res, err = Build(pc, Options{ConfigSettings: settings, Getenv: env, InPlace: true, Python: py, CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64"; res.Tag != want {
+		t.Errorf("ext-c tag = %s, want %s", res.Tag, want)
+	}
+	if got := pyRun(t, py, pc.Root, "import extc; print(extc.add(1, 2), extc.fib(12), extc.scaled(2))"); got != "3 144 6" {
+		t.Errorf("ext-c with zig: %s", got)
+	}
+
 	dir := writeTree(t, map[string]string{
 		"pyproject.toml": "[project]\nname = \"rnd\"\nversion = \"1\"\ndescription = \"x\"\n" +
 			"[tool.goflit]\nextensions = [{name = \"rnd._r\", sources = [\"rnd/r.c\"]}]\n",
