@@ -33,6 +33,7 @@ type Options struct {
 	// package (editable installs, flit install --symlink, build-ext --inplace).
 	InPlace bool
 	// Python is the target interpreter; "" = the python setting, then
+	// $GOFLIT_BUILD_PYTHON (the PEP 517 shim's sys.executable), then
 	// FLIT_INSTALL_PYTHON, then python3 on PATH (internal/python.Find).
 	Python string
 	// CacheDir overrides DefaultCacheDir.

@@ -27,9 +27,17 @@ type PyInfo struct {
 }
 
 // QueryPython resolves spec (a path, a venv directory or a name on PATH;
-// "" = FLIT_INSTALL_PYTHON, then python3) and asks it for its
+// "" = $GOFLIT_BUILD_PYTHON, set by the PEP 517 shim to the interpreter
+// running the hook, then FLIT_INSTALL_PYTHON, then python3) and asks it for its
 // extension-building facts.
 func QueryPython(spec string, getenv func(string) string) (*PyInfo, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if spec == "" {
+		// The PEP 517 shim names the interpreter running the build hook.
+		spec = getenv("GOFLIT_BUILD_PYTHON")
+	}
 	exe, err := python.Find(spec, getenv)
 	if err != nil {
 		return nil, fmt.Errorf("%v (the target interpreter for extension modules: set -C python=PATH)", err)

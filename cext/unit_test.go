@@ -383,3 +383,20 @@ func TestCacheTrim(t *testing.T) {
 		t.Error("parseSize(lots) accepted")
 	}
 }
+
+// TestBuildPythonFromShim: the PEP 517 shim's GOFLIT_BUILD_PYTHON wins over
+// FLIT_INSTALL_PYTHON and PATH; an explicit interpreter wins over both.
+func TestBuildPythonFromShim(t *testing.T) {
+	py := debianPython(t)
+	env := func(m map[string]string) func(string) string {
+		return func(k string) string { return m[k] }
+	}
+	pi, err := QueryPython("", env(map[string]string{"GOFLIT_BUILD_PYTHON": py, "FLIT_INSTALL_PYTHON": "/nonexistent/python", "PATH": ""}))
+	if err != nil || pi.Executable != py {
+		t.Errorf("QueryPython with GOFLIT_BUILD_PYTHON: %+v, %v", pi, err)
+	}
+	_, err = QueryPython("/nonexistent/python3", env(map[string]string{"GOFLIT_BUILD_PYTHON": py}))
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/python3") || !strings.Contains(err.Error(), "-C python=PATH") {
+		t.Errorf("explicit missing interpreter: %v", err)
+	}
+}

@@ -43,7 +43,12 @@ def _run(hook, directory=None, config_settings=None, metadata_directory=None):
         import json
 
         args += ["--config-settings", json.dumps(config_settings)]
-    proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # C extensions (cext) are built for the interpreter running this hook,
+    # which may not be the python3 on PATH.
+    import os
+
+    env = dict(os.environ, GOFLIT_BUILD_PYTHON=sys.executable)
+    proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     err = proc.stderr.decode("utf-8", "replace")
     if err:
         sys.stderr.write(err)
