@@ -214,6 +214,7 @@ func TestSimpleAPI(t *testing.T) {
 	out.WriteString(get("/simple/demo-pkg/", "text/html"))
 	out.WriteString(get("/simple/demo-pkg/", "application/vnd.pypi.simple.v1+json, text/html;q=0.1"))
 	out.WriteString(get("/simple/Demo.Pkg/", ""))
+	out.WriteString(get("/simple/demo-pkg", ""))
 	out.WriteString(get("/simple/nothing/", ""))
 	out.WriteString(get("/files/demo-pkg/demo_pkg-1.0-py3-none-any.whl.metadata", ""))
 	testutil.Golden(t, filepath.Join("testdata", "simple_api.txt"), []byte(out.String()))

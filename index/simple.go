@@ -82,7 +82,7 @@ func (s *Server) rootPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, name string) {
 	norm := check.Normalize(name)
-	if name != norm {
+	if name != norm || !strings.HasSuffix(r.URL.Path, "/") {
 		http.Redirect(w, r, "/simple/"+norm+"/", http.StatusMovedPermanently)
 		return
 	}
