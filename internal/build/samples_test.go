@@ -194,7 +194,11 @@ func envWith(kv ...string) func(string) string {
 	}
 }
 
-// buildSample builds a sample into outDir with SOURCE_DATE_EPOCH set.
+// buildSample builds a sample into outDir with SOURCE_DATE_EPOCH set. The
+// import fallback (dynamic_import) runs Debian's python3: on Python 3.11.7+
+// importing a package under flit's dummy name "flit_core.dummy.importN"
+// needs flit_core itself to be importable, which the python3 on PATH here
+// is not.
 func buildSample(s *sample, outDir string) ([]build.Artifact, error) {
 	return build.Run(build.Request{
 		ProjectFile: filepath.Join(s.dir, "pyproject.toml"),

@@ -92,15 +92,38 @@ func Unpack(sdistPath, dest string) (string, error) {
 func unpackLoop(tr *tar.Reader, sdistPath, dest string, jobs chan<- unpackJob) (string, error) {
 	top := ""
 	made := map[string]bool{}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return "", err
+	}
+	realDest, err := filepath.EvalSymlinks(dest)
+	if err != nil {
+		return "", err
+	}
+	haveLinks := false
+	// inside checks, once symlinks exist, that dir really lies in dest: a
+	// chain of links can escape even when each target looks harmless.
+	inside := func(dir string) error {
+		if !haveLinks {
+			return nil
+		}
+		r, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return err
+		}
+		if r != realDest && !strings.HasPrefix(r, realDest+string(filepath.Separator)) {
+			return fmt.Errorf("%s: a symlink leads out of the unpacked sdist (%s)", sdistPath, dir)
+		}
+		return nil
+	}
 	mkdir := func(d string) error {
 		if made[d] {
-			return nil
+			return inside(d)
 		}
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 		made[d] = true
-		return nil
+		return inside(d)
 	}
 	for {
 		h, err := tr.Next()
@@ -151,6 +174,7 @@ func unpackLoop(tr *tar.Reader, sdistPath, dest string, jobs chan<- unpackJob) (
 			if err := os.Symlink(filepath.FromSlash(link), target); err != nil {
 				return "", err
 			}
+			haveLinks = true
 		default:
 			return "", fmt.Errorf("%s: member %q is not a file, directory or symlink", sdistPath, name)
 		}
