@@ -34,7 +34,9 @@ type Request struct {
 	// Validate runs the flit command line's extra checks (classifiers,
 	// entry points, URLs, ...) as `flit build` does; the PEP 517 backend
 	// leaves it off, as flit_core does.
-	Validate       bool
+	Validate bool
+	// ConfigSettings are PEP 517 config settings; flit_core has none, so they
+	// are accepted and ignored (kept for the backend and extension builds).
 	ConfigSettings map[string]string
 	// Wheel and Sdist carry further options (extension files, tag, ...);
 	// SourceDateEpoch and Log are filled in from the request.
