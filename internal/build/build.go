@@ -35,8 +35,8 @@ type Request struct {
 	// entry points, URLs, ...) as `flit build` does; the PEP 517 backend
 	// leaves it off, as flit_core does.
 	Validate bool
-	// ConfigSettings are PEP 517 config settings; flit_core has none, so they
-	// are accepted and ignored (kept for the backend and extension builds).
+	// ConfigSettings are PEP 517 config settings: flit_core has none; they
+	// are handed to the C/C++ extension builder (cext).
 	ConfigSettings map[string]string
 	// Wheel and Sdist carry further options (extension files, tag, ...);
 	// SourceDateEpoch and Log are filled in from the request.
