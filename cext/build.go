@@ -552,8 +552,13 @@ func (b *builder) compileUnit(u unit) (string, string, error) {
 	argv := append(append([]string{}, b.driver(u.src.lang)...), args...)
 	argv = append(argv, "-MD", "-MF", dep, "-c", u.src.rel, "-o", obj)
 	b.log.Debugf("compile: %s", shellJoin(argv))
-	if out, err := b.run(argv); err != nil {
+	out, err := b.run(argv)
+	if err != nil {
 		return "", "", fmt.Errorf("compiling %s (extension %q) failed: %v\n%s", u.src.rel, u.pl.ext.Name, err, strings.TrimRight(out, "\n"))
+	}
+	if out = strings.TrimRight(out, "\n"); out != "" {
+		// Compiler warnings are shown (once: a cache hit replays nothing).
+		b.log.Infof("%s", out)
 	}
 	b.compiled.Add(1)
 	data, err := os.ReadFile(dep)

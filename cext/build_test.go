@@ -422,3 +422,27 @@ func TestDependsInKey(t *testing.T) {
 		t.Errorf("after editing a depends file compiled %d units, want 1", n)
 	}
 }
+
+// TestCompilerWarningsShown: a successful compile's diagnostics reach the log.
+func TestCompilerWarningsShown(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"warn\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"warn._w\", sources = [\"warn/w.c\"], extra-compile-args = [\"-Wall\"]}]\n",
+		"warn/__init__.py": "",
+		"warn/w.c":         modSource("_w", "1", "static int unused_thing(void) { return 0; }\n"),
+	})
+	log := &recLog{}
+	if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir(), Log: log}); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range log.grep("info: ") {
+		found = found || (strings.Contains(l, "warn/w.c") && strings.Contains(l, "unused_thing"))
+	}
+	if !found {
+		t.Errorf("the -Wall warning is not in the log: %q", log.grep("info: "))
+	}
+}
