@@ -473,7 +473,9 @@ func (t *txn) stageMembers(plan []*plannedMember, python, base string, comp *com
 		}
 		out[i] = &staged{root: pm.root, dest: filepath.Join(pm.root, filepath.FromSlash(pm.rel)), tmp: tmp}
 	}
-	workers := min(runtime.GOMAXPROCS(0), 8, max(1, len(plan)/16))
+	// Creating files is mostly kernel work that waits on locks: a few more
+	// workers than CPUs keep the disk busy.
+	workers := min(2*runtime.GOMAXPROCS(0), 8, max(1, len(plan)/16))
 	jobs := make(chan int)
 	errs := make([]error, len(plan))
 	var wg sync.WaitGroup
@@ -563,10 +565,15 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp
 	ours := sha256.New()
 	var n int64
 	if whole {
+		rewritten := false
 		if pm.script {
-			data, _ = rewriteShebang(data, python)
+			data, rewritten = rewriteShebang(data, python)
 		}
-		ours.Write(data)
+		if rewritten || algo != "sha256" {
+			ours.Write(data)
+		} else {
+			ours = nil // the verified hash is the installed file's hash
+		}
 		var m int
 		m, err = w.Write(data)
 		n = int64(m)
@@ -595,7 +602,7 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp
 	if whole && !pm.script {
 		comp.submit(s, data, mtime)
 	}
-	if algo == "sha256" && !whole {
+	if ours == nil || (algo == "sha256" && !whole) {
 		s.hash = "sha256=" + got
 	} else {
 		s.hash = hashDigest(ours.Sum(nil))
