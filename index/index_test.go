@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -262,4 +263,51 @@ func FuzzVerifyIDToken(f *testing.F) {
 func FuzzPrefersJSON(f *testing.F) {
 	f.Add("application/json;q=0.9, text/html;q=0.7")
 	f.Fuzz(func(t *testing.T, s string) { prefersJSON(s); reasonPhrase(s) })
+}
+
+// Files put into the directory by hand are served after a restart.
+func TestImportLooseFiles(t *testing.T) {
+	dir := t.TempDir()
+	w := checktest.Wheel{Name: "Loose.Pkg", Version: "1.0"}
+	if _, err := checktest.Write(dir, w.FilenameOf(), w.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	sd := checktest.Sdist{Name: "Loose.Pkg", Version: "1.0"}
+	os.MkdirAll(filepath.Join(dir, "loose-pkg"), 0o755)
+	checktest.Write(filepath.Join(dir, "loose-pkg"), sd.FilenameOf(), sd.Bytes())
+	checktest.Write(dir, "broken-1.0.tar.gz", []byte("not gzip"))
+	s, err := New(Options{Dir: dir, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, err := http.Get(base + "/simple/loose-pkg/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{w.FilenameOf() + "</a>", sd.FilenameOf() + "</a>", "data-core-metadata="} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("page lacks %q:\n%s", want, body)
+		}
+	}
+	resp, err = http.Get(base + "/files/loose-pkg/" + w.FilenameOf())
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp.Status, err)
+	}
+	resp.Body.Close()
+	// A second start finds everything recorded and changes nothing.
+	before, _ := os.ReadFile(filepath.Join(dir, "loose-pkg", ".files.json"))
+	if _, err := New(Options{Dir: dir, Now: fixedNow}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "loose-pkg", ".files.json"))
+	if string(before) != string(after) {
+		t.Errorf("restart changed .files.json")
+	}
 }

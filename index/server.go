@@ -9,7 +9,8 @@
 // Storage: DIR/<normalized-name>/<filename>, the wheel's METADATA as
 // <filename>.metadata, and DIR/<normalized-name>/.files.json recording
 // digests, requires-python and upload time. Every file is written to a
-// temporary file in its directory and renamed.
+// temporary file in its directory and renamed. Wheels and sdists put into
+// DIR (or DIR/<name>/) by hand are added when the server starts.
 package index
 
 import (
@@ -93,6 +94,7 @@ func New(opt Options) (*Server, error) {
 	for _, t := range opt.Tokens {
 		s.tokens[t] = true
 	}
+	s.importLoose()
 	return s, nil
 }
 

@@ -41,7 +41,8 @@ func serveCommand() *command {
 Uploads are checked in PyPI's order with PyPI's messages; re-uploading an
 identical file is accepted, other content under a used name is refused.
 Files are stored as DIR/<normalized-name>/<file> with DIR/<name>/.files.json
-recording their digests; only files uploaded through the server are listed.
+recording their digests. Wheels and sdists put into DIR (or DIR/<name>/) by
+hand are added when the server starts (top-level ones are linked into place).
 
   --host HOST           address to listen on (default 127.0.0.1)
   --port PORT           port (default 8080; 0 picks a free one)
