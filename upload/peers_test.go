@@ -46,6 +46,11 @@ func TestTwineUploadsToIndex(t *testing.T) {
 	if err == nil || !strings.Contains(out, "File already exists") {
 		t.Fatalf("twine re-upload of a changed file: %v\n%s", err, out)
 	}
+	// twine's --skip-existing recognises the "File already exists" reason.
+	out, err = run("pypi-twine", "--skip-existing", changed)
+	if err != nil || !strings.Contains(out, "Skipping demo_pkg-1.0-py3-none-any.whl because it appears to already") {
+		t.Fatalf("twine --skip-existing: %v\n%s", err, out)
+	}
 	out, err = run("pypi-wrong", whl)
 	if err == nil || !strings.Contains(out, "403") {
 		t.Fatalf("twine with a wrong token: %v\n%s", err, out)
