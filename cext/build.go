@@ -236,6 +236,9 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 	if len(plans) == 0 {
 		return nil, errors.New("pyproject.toml: no extension modules configured ([tool.goflit] extension)")
 	}
+	if !opts.InPlace && opts.OutDir == "" {
+		return nil, errors.New("cext.Build: Options.OutDir is required unless InPlace")
+	}
 	b := &builder{p: p, cfg: cfg, opts: opts, log: opts.Log, getenv: opts.Getenv}
 	py := opts.Python
 	if py == "" {
@@ -259,7 +262,7 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 	if b.tc.Kind == "zig" && b.target == "" {
 		b.target = "native"
 	}
-	if arch, _, _ := strings.Cut(b.target, "-"); b.target != "native" && b.target != "" && arch != b.pi.arch() {
+	if arch, _, _ := strings.Cut(b.target, "-"); arch != "native" && arch != "" && arch != b.pi.arch() {
 		return nil, fmt.Errorf("target %q: cross-compiling for %s is not supported yet: the target interpreter %s is %s (its headers and EXT_SUFFIX would be wrong)",
 			b.target, arch, b.pi.Executable, b.pi.arch())
 	}
@@ -298,8 +301,6 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		dest := filepath.Join(opts.OutDir, filepath.FromSlash(pl.archive))
 		if opts.InPlace {
 			dest = filepath.Join(p.Module.SourceDir, filepath.FromSlash(pl.archive))
-		} else if opts.OutDir == "" {
-			return nil, errors.New("cext.Build: Options.OutDir is required unless InPlace")
 		}
 		if err := b.link(pl, dest); err != nil {
 			if pl.ext.Optional {
@@ -401,6 +402,12 @@ func (b *builder) compileArgs(pl *extPlan, lang string) ([]string, error) {
 	}
 	if pl.ext.PyLimitedAPI != "" {
 		args = append(args, "-DPy_LIMITED_API="+limitedHex(pl.ext.PyLimitedAPI))
+		if lang == "c" {
+			// With Py_LIMITED_API the headers hide everything outside the
+			// limited API of that version; make calling such a function an
+			// error instead of an implicit declaration that links anyway.
+			args = append(args, "-Werror=implicit-function-declaration")
+		}
 	}
 	for _, m := range pl.ext.DefineMacros {
 		if m.Value == nil {

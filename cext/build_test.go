@@ -446,3 +446,22 @@ func TestCompilerWarningsShown(t *testing.T) {
 		t.Errorf("the -Wall warning is not in the log: %q", log.grep("info: "))
 	}
 }
+
+// TestLimitedAPIEnforced: an abi3 (cp38) extension calling a function outside
+// the 3.8 limited API fails to compile instead of linking a symbol that
+// older interpreters lack.
+func TestLimitedAPIEnforced(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"lim\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"lim._l\", sources = [\"lim/l.c\"], py-limited-api = \"cp38\"}]\n",
+		"lim/__init__.py": "",
+		"lim/l.c":         modSource("_l", "(long)PyUnicode_AsUTF8(Py_None)[0]", ""),
+	})
+	_, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
+		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "PyUnicode_AsUTF8") || !strings.Contains(err.Error(), "implicit") {
+		t.Errorf("error = %v, want an implicit-declaration error for PyUnicode_AsUTF8", err)
+	}
+}
