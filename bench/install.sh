@@ -27,7 +27,7 @@ export PIP_NO_BUILD_ISOLATION=0
 now() { $PY -c 'import time; print(time.time())'; }
 elapsed() { $PY -c "print(f'{$2 - $1:.2f}')"; }
 
-declare -a GO PYF
+declare -a GO PYF CP
 run_go() {
   (cd "$WORK/bigpkg" && "$WORK/flit" install --deps none --python "$1" >/dev/null 2>"$WORK/go.err") ||
     { cat "$WORK/go.err"; exit 1; }
@@ -52,7 +52,11 @@ for i in $(seq "$RUNS"); do
     t0=$(now); run_py "$vpy"; t1=$(now); run_go "$vgo"; t2=$(now)
     PYF+=("$(elapsed "$t0" "$t1")"); GO+=("$(elapsed "$t1" "$t2")")
   fi
-  echo "run $i: goflit ${GO[-1]} s, flit ${PYF[-1]} s"
+  # The floor: copying the package's files with cp -r (no build, no
+  # bytecode) on the same file system.
+  t0=$(now); cp -r "$WORK/bigpkg/bigpkg" "$WORK/cp-$i"; t1=$(now)
+  CP+=("$(elapsed "$t0" "$t1")")
+  echo "run $i: goflit ${GO[-1]} s, flit ${PYF[-1]} s, cp -r ${CP[-1]} s"
 
   # Same result: the same files under site-packages (bytecode aside).
   site_go=$(ls -d "$vgo"/lib/python3*/site-packages)
@@ -63,9 +67,9 @@ for i in $(seq "$RUNS"); do
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mg=$(median "${GO[@]}"); mp=$(median "${PYF[@]}")
+mg=$(median "${GO[@]}"); mp=$(median "${PYF[@]}"); mc=$(median "${CP[@]}")
 ratio=$($PY -c "print(f'{$mp / $mg:.1f}')")
-echo "median: goflit $mg s, flit $mp s, ${ratio}x"
+echo "median: goflit $mg s, flit $mp s, ${ratio}x (cp -r of the files: $mc s)"
 
 {
   echo "# flit install benchmark"
@@ -76,10 +80,10 @@ echo "median: goflit $mg s, flit $mp s, ${ratio}x"
   echo "which has pip $($PY -c 'import pip; print(pip.__version__)') build the wheel with flit_core and install it). Both build, install and"
   echo "byte-compile; $RUNS runs each, in alternating order, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
   echo
-  echo "| run | goflit (s) | flit + pip (s) |"
-  echo "|---|---|---|"
-  for i in $(seq "$RUNS"); do echo "| $i | ${GO[$((i-1))]} | ${PYF[$((i-1))]} |"; done
-  echo "| **median** | **$mg** | **$mp** |"
+  echo "| run | goflit (s) | flit + pip (s) | cp -r of the package (s) |"
+  echo "|---|---|---|---|"
+  for i in $(seq "$RUNS"); do echo "| $i | ${GO[$((i-1))]} | ${PYF[$((i-1))]} | ${CP[$((i-1))]} |"; done
+  echo "| **median** | **$mg** | **$mp** | $mc |"
   echo
   echo "goflit is **${ratio}x** faster (load average during the run: $(cut -d' ' -f1-3 /proc/loadavg))."
 } > bench/RESULTS-install.md

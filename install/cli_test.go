@@ -169,6 +169,16 @@ func TestCLIErrors(t *testing.T) {
 		{"bad-python", rootOK, []string{"install", "--python", "no-such-python-xyz"}, 1,
 			"error: Unable to resolve Python executable 'no-such-python-xyz'"},
 	}
+	if _, err := os.Stat("/usr/lib/python3.11/EXTERNALLY-MANAGED"); err == nil {
+		tests = append(tests, struct {
+			name string
+			env  []string
+			args []string
+			code int
+			want string
+		}{"externally-managed", rootOK, []string{"install", "--deps", "none", "--python", testutil.DebianPython}, 1,
+			"error: /usr/bin/python3 is externally managed (PEP 668, /usr/lib/python3.11/EXTERNALLY-MANAGED): install into a virtual environment"})
+	}
 	if os.Geteuid() == 0 {
 		tests = append(tests, struct {
 			name string

@@ -54,7 +54,7 @@ func DevInstall(p *pyproject.Project, target *Target, mode DevMode, opts Options
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", p.File, err)
 	}
-	old, err := findInstalled(target, p.Name)
+	old, err := findInstalled(target, p.Name, log)
 	if err != nil {
 		return nil, err
 	}

@@ -108,3 +108,19 @@ func Writable(dir string) bool {
 	os.Remove(f.Name())
 	return true
 }
+
+// ExternallyManaged returns the PEP 668 EXTERNALLY-MANAGED marker of the
+// interpreter's base installation, or "" when installing is allowed: the
+// interpreter is in a virtual environment or its installation has no
+// marker (Debian's python3 has one).
+func ExternallyManaged(info *python.Info) string {
+	if info.InVenv || info.BasePrefix == "" {
+		return ""
+	}
+	v := info.VersionInfo
+	marker := filepath.Join(info.BasePrefix, "lib", fmt.Sprintf("python%d.%d", v[0], v[1]), "EXTERNALLY-MANAGED")
+	if _, err := os.Stat(marker); err == nil {
+		return marker
+	}
+	return ""
+}

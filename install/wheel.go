@@ -319,7 +319,7 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 		plan = kept
 	}
 
-	old, err := findInstalled(target, wn.Distribution)
+	old, err := findInstalled(target, wn.Distribution, log)
 	if err != nil {
 		return nil, err
 	}
@@ -667,7 +667,7 @@ type installed struct {
 
 // findInstalled finds installs of the project name (any version) in the
 // target's purelib and platlib, with the files their RECORD lists.
-func findInstalled(target *Target, name string) ([]installed, error) {
+func findInstalled(target *Target, name string, log diag.Logger) ([]installed, error) {
 	want := normName(name)
 	seen := map[string]bool{}
 	var out []installed
@@ -713,6 +713,7 @@ func findInstalled(target *Target, name string) ([]installed, error) {
 					}
 				}
 				if !inRoot {
+					log.Warnf("%s: not removing %s: it is outside the target environment", dir, p)
 					continue
 				}
 				inst.files = append(inst.files, p)

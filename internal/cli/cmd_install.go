@@ -126,6 +126,9 @@ Use -v to see the commands run.
 		if err != nil {
 			return g.Fail(err)
 		}
+		if marker := install.ExternallyManaged(interp); marker != "" && getenv("PIP_BREAK_SYSTEM_PACKAGES") == "" {
+			return g.Fail(fmt.Errorf("%s is externally managed (PEP 668, %s): install into a virtual environment (python3 -m venv DIR, then flit install --python DIR), or set PIP_BREAK_SYSTEM_PACKAGES=1 to override", py, marker))
+		}
 
 		reqs, err := install.SelectRequirements(p, deps, extraList, g.Log)
 		if err != nil {
