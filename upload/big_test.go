@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"fmt"
+	"goflit/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -83,12 +84,17 @@ func writeSparseWheel(t *testing.T, path string, mb int) {
 }
 
 // TestBigUploadFlatMemory uploads a sparse wheel (2 GiB with
-// GOFLIT_BIG_UPLOAD_MB=2048; 256 MiB by default to keep CI fast) to the
+// GOFLIT_BIG_UPLOAD_MB=2048; 2 GiB under CI=true, 256 MiB by default elsewhere) to the
 // in-process index and samples the Go heap throughout: client and server
 // both stream, so the heap must not grow by more than 100 MB (a file held
 // in memory would exceed that).
 func TestBigUploadFlatMemory(t *testing.T) {
+	// The issue asks for 2 GB: CI runs that size; local runs on a busy
+	// machine default to 256 MiB unless GOFLIT_BIG_UPLOAD_MB=2048.
 	mb := 256
+	if testutil.InCI() {
+		mb = 2048
+	}
 	if v := os.Getenv("GOFLIT_BIG_UPLOAD_MB"); v != "" {
 		mb, _ = strconv.Atoi(v)
 	}
