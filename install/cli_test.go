@@ -44,6 +44,7 @@ var rootOK = []string{"FLIT_ROOT_INSTALL=1"}
 // TestCLIInstallModes: `flit install` (built natively), then --pth-file,
 // then --symlink, each replacing the previous install, into one venv.
 func TestCLIInstallModes(t *testing.T) {
+	t.Parallel()
 	work := t.TempDir()
 	proj := filepath.Join(work, "demo")
 	testutil.CopyDir(t, "testdata/demo", proj)
@@ -90,6 +91,7 @@ func TestCLIInstallModes(t *testing.T) {
 // TestCLIDeps installs dependencies through the target's pip from a local
 // folder of wheels (PyPI is not reachable; PIP_NO_INDEX=1).
 func TestCLIDeps(t *testing.T) {
+	t.Parallel()
 	testutil.PythonWith(t, "pip")
 	work := t.TempDir()
 	wheels := filepath.Join(work, "wheels")

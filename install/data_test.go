@@ -11,6 +11,7 @@ import (
 // a venv whose path has a space (so launchers need the /bin/sh trampoline)
 // and runs its scripts.
 func TestDataSchemesAndShebangs(t *testing.T) {
+	t.Parallel()
 	venv := filepath.Join(t.TempDir(), "my env")
 	py := newVenv(t, venv)
 	target := venvTarget(t, py)

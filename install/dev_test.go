@@ -34,6 +34,7 @@ func appendFile(t *testing.T, p, text string) {
 // are live; replacing a dev install by a normal one (and back) never
 // touches the source; pip show and pip uninstall handle them.
 func TestDevInstalls(t *testing.T) {
+	t.Parallel()
 	work := t.TempDir()
 	demo := filepath.Join(work, "demo")
 	srcns := filepath.Join(work, "srcns")

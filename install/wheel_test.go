@@ -20,6 +20,7 @@ func pipDifferences(rel string) bool {
 }
 
 func TestInstallMatchesPip(t *testing.T) {
+	t.Parallel()
 	whl := flitWheel(t, "testdata/demo")
 	venv := filepath.Join(t.TempDir(), "venv")
 
