@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"goflit/cext"
 	"goflit/internal/build"
 	"goflit/internal/diag"
 	"goflit/pyproject"
@@ -161,6 +162,11 @@ func getRequires(file string, req Request) (string, error) {
 	reqs := []string{}
 	if p.NeedsImport {
 		reqs = append(reqs, p.Metadata.RequiresDist...)
+	}
+	// C/C++ extensions (package cext): ask for ziglang when no compiler is
+	// available, so the frontend installs one into the build environment.
+	if req.Hook != "get_requires_for_build_sdist" {
+		reqs = append(reqs, cext.BuildRequires(p, req.Getenv)...)
 	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)

@@ -62,3 +62,36 @@ func PrepareSdist(p *pyproject.Project, so *sdist.Options) error {
 	p.SdistExclude = append(p.SdistExclude, exclude...)
 	return nil
 }
+
+// BuildRequires is what get_requires_for_build_wheel/editable should add
+// for p: ["ziglang"] when p declares extension modules, no compiler is
+// configured, and none is found ($CC, zig, cc, gcc, clang), so that the
+// frontend installs zig into the build environment; else nil. It runs no
+// compiler.
+func BuildRequires(p *pyproject.Project, getenv func(string) string) []string {
+	if !Configured(p) {
+		return nil
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg, err := LoadConfig(p, nil)
+	if err != nil || (cfg.Build.Compiler != "" && cfg.Build.Compiler != "zig") {
+		return nil // errors surface in build_wheel; an explicit compiler is the user's choice
+	}
+	if cfg.Build.Compiler == "" && getenv("CC") != "" {
+		return nil
+	}
+	for _, name := range []string{getenv("ZIG"), "zig", "python-zig", "cc", "gcc", "clang"} {
+		if name == "" {
+			continue
+		}
+		if _, ok := lookPath(name, getenv); ok {
+			if cfg.Build.Compiler == "zig" && (name == "cc" || name == "gcc" || name == "clang") {
+				continue
+			}
+			return nil
+		}
+	}
+	return []string{"ziglang"}
+}

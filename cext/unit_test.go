@@ -400,3 +400,29 @@ func TestBuildPythonFromShim(t *testing.T) {
 		t.Errorf("explicit missing interpreter: %v", err)
 	}
 }
+
+func TestBuildRequires(t *testing.T) {
+	ext := "[tool.goflit]\nextensions = [{name = \"pkg._a\", sources = [\"pkg/a.c\"]}]\n"
+	withGCC := t.TempDir()
+	fakeTool(t, withGCC, "gcc", "gcc (Debian 12.2.0-14) 12.2.0")
+	empty := t.TempDir()
+	cases := []struct {
+		name, body string
+		env        map[string]string
+		want       []string
+	}{
+		{"pure project", "", map[string]string{"PATH": empty}, nil},
+		{"no compiler anywhere", ext, map[string]string{"PATH": empty}, []string{"ziglang"}},
+		{"gcc on PATH", ext, map[string]string{"PATH": withGCC}, nil},
+		{"CC set", ext, map[string]string{"PATH": empty, "CC": "mycc"}, nil},
+		{"zig wanted, only gcc", ext + "[tool.goflit.build]\ncompiler = \"zig\"\n", map[string]string{"PATH": withGCC}, []string{"ziglang"}},
+		{"explicit gcc", ext + "[tool.goflit.build]\ncompiler = \"gcc\"\n", map[string]string{"PATH": empty}, nil},
+	}
+	for _, c := range cases {
+		p := loadConfigFixture(t, c.body)
+		got := BuildRequires(p, func(k string) string { return c.env[k] })
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: BuildRequires = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
