@@ -12,13 +12,16 @@
 //     Unicode XID_Start/XID_Continue rule of PEP 3131, approximated with Go's
 //     Unicode tables), used for module names and entry points.
 //
-// The package does no I/O and depends only on the standard library.
+// The package does no I/O and depends only on the standard library (and
+// goflit/internal/pystr, which is stdlib-only).
 package names
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"goflit/internal/pystr"
 )
 
 func isSep(c byte) bool { return c == '-' || c == '_' || c == '.' }
@@ -38,31 +41,7 @@ func replaceRuns(s string, repl byte) string {
 		b.WriteByte(s[i])
 		i++
 	}
-	return pyLower(b.String())
-}
-
-// pyLower lowercases like Python's str.lower(): Go's simple case mapping plus
-// the one unconditional special case (U+0130 becomes "i" + U+0307).
-func pyLower(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == '\u0130' {
-			b.WriteString("i\u0307")
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+	return pystr.Lower(b.String())
 }
 
 // Normalize returns the PEP 503 normalised form of a project name: lowercase,

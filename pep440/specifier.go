@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"goflit/internal/pystr"
 )
 
 // Specifier is one version clause such as ">=1.0", "==2.*" or "~=1.4.5".
@@ -64,12 +66,12 @@ var operators = []string{"~=", "==", "!=", "<=", ">=", "<", ">", "==="}
 // packaging: ==/!= allow a local label or a trailing ".*", ~= needs at least
 // two release numbers, === takes any string without whitespace, ";" or ")".
 func ParseSpecifier(s string) (Specifier, error) {
-	rest := strings.TrimLeftFunc(s, pyIsSpace)
+	rest := strings.TrimLeftFunc(s, pystr.IsSpace)
 	for _, op := range operators {
 		if !strings.HasPrefix(rest, op) {
 			continue
 		}
-		ver := trimPySpace(rest[len(op):])
+		ver := pystr.TrimSpace(rest[len(op):])
 		if validFor(op, ver) {
 			sp := Specifier{Op: op, Version: ver}
 			sp.cache = sp.cached()
@@ -81,17 +83,17 @@ func ParseSpecifier(s string) (Specifier, error) {
 
 func validFor(op, ver string) bool {
 	if op == "===" {
-		return !strings.ContainsFunc(ver, func(r rune) bool { return r == ';' || r == ')' || pyIsSpace(r) })
+		return !strings.ContainsFunc(ver, func(r rune) bool { return r == ';' || r == ')' || pystr.IsSpace(r) })
 	}
 	lv := asciiLower(ver)
 	if (op == "==" || op == "!=") && strings.HasSuffix(lv, ".*") {
 		c, ok := matchVersion(lv[:len(lv)-2])
 		base := lv[:len(lv)-2]
 		return ok && c.preL == "" && !c.hasPost1 && c.postL == "" && c.devL == "" && !c.hasLocal &&
-			base == trimPySpace(base)
+			base == pystr.TrimSpace(base)
 	}
 	c, ok := matchVersion(lv)
-	if !ok || trimPySpace(lv) != lv {
+	if !ok || pystr.TrimSpace(lv) != lv {
 		return false
 	}
 	switch op {
@@ -134,7 +136,7 @@ func (s Specifier) match(v Version, op, spec string, c *specCache) bool {
 	case "!=":
 		return !matchEqual(v, spec, c.prefix, c.ver, c.verOK)
 	case "===":
-		return pyLower(v.String()) == pyLower(spec)
+		return pystr.Lower(v.String()) == pystr.Lower(spec)
 	}
 	sv := c.ver
 	if !c.verOK {
@@ -296,7 +298,7 @@ func ParseSpecifierSet(s string) (SpecifierSet, error) {
 	var set SpecifierSet
 	seen := map[[2]string]bool{}
 	for part := range strings.SplitSeq(s, ",") {
-		part = trimPySpace(part)
+		part = pystr.TrimSpace(part)
 		if part == "" {
 			continue
 		}

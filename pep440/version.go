@@ -24,7 +24,8 @@
 // rules (a pre-release only matches when asked for, or when a specifier
 // itself names a pre-release).
 //
-// The package does no I/O and depends only on the standard library.
+// The package does no I/O and depends only on the standard library (and
+// goflit/internal/pystr, which is stdlib-only).
 package pep440
 
 import (
@@ -32,8 +33,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"goflit/internal/pystr"
 )
 
 // Version is a parsed PEP 440 version. The zero value is not a valid version;
@@ -57,7 +59,7 @@ type InvalidVersionError struct {
 }
 
 func (e *InvalidVersionError) Error() string {
-	return "Version number " + pyRepr(e.Input) + " does not match PEP 440 rules"
+	return "Version number " + pystr.Repr(e.Input) + " does not match PEP 440 rules"
 }
 
 // captures is what the grammar matcher records, as raw (lowercased) text.
@@ -79,14 +81,6 @@ func isSep(c byte) bool   { return c == '-' || c == '_' || c == '.' }
 func isLowerAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z'
 }
-
-// pyIsSpace reports whether r is whitespace for Python's str.isspace() and
-// the \s regex class.
-func pyIsSpace(r rune) bool {
-	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
-}
-
-func trimPySpace(s string) string { return strings.TrimFunc(s, pyIsSpace) }
 
 func asciiLower(s string) string {
 	b := []byte(s)
@@ -113,7 +107,7 @@ func matchVersion(s string) (captures, bool) {
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !pyIsSpace(r) {
+		if !pystr.IsSpace(r) {
 			break
 		}
 		i += n
@@ -121,7 +115,7 @@ func matchVersion(s string) (captures, bool) {
 	if i < len(s) && s[i] == 'v' {
 		i++
 	}
-	tail := len(strings.TrimRightFunc(s, pyIsSpace)) // s[tail:] is the trailing whitespace
+	tail := len(strings.TrimRightFunc(s, pystr.IsSpace)) // s[tail:] is the trailing whitespace
 	ok := matchBody(s, i, &c, func(j int) bool { return j >= tail })
 	return c, ok
 }
@@ -360,7 +354,7 @@ func MustParse(s string) Version {
 // that was written is kept even when it is 0. The error text is flit's:
 // "Version number 'abc' does not match PEP 440 rules".
 func Normalize(s string) (string, error) {
-	c, ok := matchVersion(pyLower(s))
+	c, ok := matchVersion(pystr.Lower(s))
 	if !ok {
 		return "", &InvalidVersionError{Input: s}
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"goflit/internal/pystr"
 )
 
 // scanner is a cursor over the input with the token rules of PEP 508 as
@@ -118,8 +120,6 @@ func (s *scanner) quoted() (string, bool) {
 
 var markerOps = []string{"===", "==", "~=", "!=", "<=", ">=", "<", ">"}
 
-func pyIsSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
-
 // specifier matches one version clause at pos (packaging's SPECIFIER token:
 // an operator and a version whose allowed forms depend on the operator) and
 // returns its end.
@@ -131,7 +131,7 @@ func (s *scanner) specifier() (int, bool) {
 		p := s.pos + len(op)
 		for p < len(s.src) {
 			r, n := utf8.DecodeRuneInString(s.src[p:])
-			if !pyIsSpace(r) {
+			if !pystr.IsSpace(r) {
 				break
 			}
 			p += n
@@ -139,7 +139,7 @@ func (s *scanner) specifier() (int, bool) {
 		if op == "===" {
 			for p < len(s.src) {
 				r, n := utf8.DecodeRuneInString(s.src[p:])
-				if pyIsSpace(r) || r == ';' || r == ')' {
+				if pystr.IsSpace(r) || r == ';' || r == ')' {
 					break
 				}
 				p += n

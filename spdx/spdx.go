@@ -30,8 +30,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
+
+	"goflit/internal/pystr"
 )
 
 //go:embed licenses.txt
@@ -54,7 +54,7 @@ var table = sync.OnceValue(func() map[string]string {
 // SPDX license ID, matched case-insensitively, and returns its canonical
 // spelling ("mit" -> "MIT").
 func IsKnownID(id string) (canonical string, ok bool) {
-	canonical, ok = table()[pyLower(id)]
+	canonical, ok = table()[pystr.Lower(id)]
 	return canonical, ok
 }
 
@@ -92,12 +92,10 @@ func tokens(s string) []string {
 	return out
 }
 
-func pyIsSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
-
 // Normalize validates a compound license expression and returns its
 // normalised form, or an *Error with flit_core 4.0's message.
 func Normalize(expr string) (string, error) {
-	if strings.TrimFunc(expr, pyIsSpace) == "" {
+	if strings.TrimFunc(expr, pystr.IsSpace) == "" {
 		return "", &Error{"The SPDX license expression must not be empty"}
 	}
 	invalid := func(reason string) error {
@@ -122,7 +120,7 @@ func Normalize(expr string) (string, error) {
 				return "", invalid(fmt.Sprintf("a license ID is missing before '%s'", tok))
 			}
 			parts = append(parts, " "+tok+" ")
-		case isOperatorWord(pyLower(tok)):
+		case isOperatorWord(pystr.Lower(tok)):
 			return "", invalid(fmt.Sprintf("operators must be uppercase, not '%s'", tok))
 		case tok == "(":
 			if len(parts) > 0 && !isOp(last()) && last() != "(" {
@@ -167,7 +165,7 @@ func isRefChar(c byte) bool {
 
 // normalizeSimple normalises one ID, "ID+" or "LicenseRef-..." token.
 func normalizeSimple(tok string) (string, error) {
-	lower := pyLower(tok)
+	lower := pystr.Lower(tok)
 	if strings.HasPrefix(lower, "licenseref-") {
 		ref := tok[len("licenseref-"):]
 		ok := ref != ""
@@ -182,63 +180,10 @@ func normalizeSimple(tok string) (string, error) {
 	base, plus := strings.CutSuffix(lower, "+")
 	id, ok := table()[base]
 	if !ok {
-		return "", &Error{pyRepr(tok) + " is not a recognised SPDX license ID"}
+		return "", &Error{pystr.Repr(tok) + " is not a recognised SPDX license ID"}
 	}
 	if plus {
 		id += "+"
 	}
 	return id, nil
-}
-
-// pyLower lowercases like Python's str.lower() (simple mappings plus the
-// special case of U+0130).
-func pyLower(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r == '\u0130' {
-			b.WriteString("i\u0307")
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
-// pyRepr quotes s like Python's repr() of a str, so messages match flit's.
-func pyRepr(s string) string {
-	q := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i-1])
-		case r == rune(q) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x7f || unicode.IsPrint(r):
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
 }
