@@ -3,6 +3,8 @@ package pyproject
 import (
 	"errors"
 	"strings"
+
+	"goflit/internal/pystr"
 )
 
 // formatAddress renders a name and an email address as Python's
@@ -80,7 +82,7 @@ func splitAddrSpec(email string) (local, domain string, err error) {
 			}
 		}
 		if end < 0 {
-			return "", "", errors.New("unterminated quoted local part in " + pyRepr(email))
+			return "", "", errors.New("unterminated quoted local part in " + pystr.Repr(email))
 		}
 		q := s[1:end]
 		var b strings.Builder
@@ -95,20 +97,20 @@ func splitAddrSpec(email string) (local, domain string, err error) {
 	} else {
 		at := strings.LastIndexByte(s, '@')
 		if at < 0 {
-			return "", "", errors.New(pyRepr(email) + " has no '@' and domain")
+			return "", "", errors.New(pystr.Repr(email) + " has no '@' and domain")
 		}
 		local = s[:at]
 		s = s[at:]
 		if !isDotAtom(local) {
-			return "", "", errors.New(pyRepr(email) + " has an invalid local part")
+			return "", "", errors.New(pystr.Repr(email) + " has an invalid local part")
 		}
 	}
 	if !strings.HasPrefix(s, "@") {
-		return "", "", errors.New(pyRepr(email) + " has no '@' and domain")
+		return "", "", errors.New(pystr.Repr(email) + " has no '@' and domain")
 	}
 	domain = s[1:]
 	if !isDotAtom(domain) && !(strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]")) {
-		return "", "", errors.New(pyRepr(email) + " has an invalid domain")
+		return "", "", errors.New(pystr.Repr(email) + " has an invalid domain")
 	}
 	return local, domain, nil
 }

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"goflit/internal/pystr"
 )
 
 // pathlibGlob expands pattern under root with the semantics of Python's
@@ -28,7 +30,7 @@ func pathlibGlob(root, pattern string) ([]string, error) {
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
-		return nil, errors.New("Unacceptable pattern: " + pyRepr(pattern))
+		return nil, errors.New("Unacceptable pattern: " + pystr.Repr(pattern))
 	}
 	found := map[string]bool{}
 	var walk func(rel string, parts []string)

@@ -11,6 +11,7 @@ import (
 
 	"goflit/coremeta"
 	"goflit/internal/diag"
+	"goflit/internal/pystr"
 )
 
 // loader holds the state of one Load call.
@@ -363,16 +364,16 @@ func (l *loader) globPatterns(sd map[string]any, clude string, defaults []string
 			continue
 		}
 		if hasBadPatternChar(p) {
-			l.errorAt(at, true, clude+" pattern "+pyRepr(p)+` contains bad characters (<>:"\ or control characters)`, "")
+			l.errorAt(at, true, clude+" pattern "+pystr.Repr(p)+` contains bad characters (<>:"\ or control characters)`, "")
 			continue
 		}
 		np := pyNormpath(p)
 		if isAbsish(np) {
-			l.errorAt(at, true, clude+" pattern "+pyRepr(p)+" is an absolute path", "patterns are relative to the directory containing pyproject.toml")
+			l.errorAt(at, true, clude+" pattern "+pystr.Repr(p)+" is an absolute path", "patterns are relative to the directory containing pyproject.toml")
 			continue
 		}
 		if strings.HasPrefix(np, "../") {
-			l.errorAt(at, true, clude+" pattern "+pyRepr(p)+" points out of the directory containing pyproject.toml", "")
+			l.errorAt(at, true, clude+" pattern "+pystr.Repr(p)+" points out of the directory containing pyproject.toml", "")
 			continue
 		}
 		out = append(out, np)
@@ -408,7 +409,7 @@ func (l *loader) externalData(v any) {
 	default:
 		fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(s)))
 		if err != nil || !fi.IsDir() {
-			l.errorAt(key, true, key+" must refer to a directory", "no directory "+pyRepr(s)+" next to pyproject.toml")
+			l.errorAt(key, true, key+" must refer to a directory", "no directory "+pystr.Repr(s)+" next to pyproject.toml")
 			return
 		}
 		l.p.ExternalDataDir = np

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"goflit/internal/pystr"
 	"goflit/names"
 )
 
@@ -46,7 +47,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 				valid = valid && names.IsIdentifier(part)
 			}
 			if !valid {
-				l.errorAt(base+".module", true, "Module name "+pyRepr(s)+" is not a valid identifier", "")
+				l.errorAt(base+".module", true, "Module name "+pystr.Repr(s)+" is not a valid identifier", "")
 			} else {
 				l.module = s
 				l.moduleAt = base + ".module"
@@ -63,7 +64,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 			if mime, ok := readmeTypes[ext]; ok {
 				md.DescriptionContentType = mime
 			} else {
-				l.warnAt(base+".description-file", true, "Unknown extension "+pyRepr(ext)+" for description file.", "Recognised extensions: .rst .md .txt")
+				l.warnAt(base+".description-file", true, "Unknown extension "+pystr.Repr(ext)+" for description file.", "Recognised extensions: .rst .md .txt")
 			}
 			md.Description, md.HasDescription = text, true
 		}
@@ -88,7 +89,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 			continue
 		}
 		if !contains(oldStyleKeys, key) {
-			l.errorAt(at, false, "Unrecognised metadata key: "+pyRepr(key), suggest(key, oldStyleKeys, "'%s'"))
+			l.errorAt(at, false, "Unrecognised metadata key: "+pystr.Repr(key), suggest(key, oldStyleKeys, "'%s'"))
 			continue
 		}
 		switch key {
@@ -148,7 +149,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 					continue
 				}
 				if !names.ValidProjectName(e) {
-					l.errorAt(at+"."+e, false, "requires-extra group name "+pyRepr(e)+" is not valid", "")
+					l.errorAt(at+"."+e, false, "requires-extra group name "+pystr.Repr(e)+" is not valid", "")
 					continue
 				}
 				n := names.NormalizeExtra(e)
@@ -277,7 +278,7 @@ func pyStr(v any) string {
 func pyValueRepr(v any) string {
 	switch x := v.(type) {
 	case string:
-		return pyRepr(x)
+		return pystr.Repr(x)
 	case bool:
 		if x {
 			return "True"
@@ -307,7 +308,7 @@ func pyValueRepr(v any) string {
 		keys := sortedKeys(x)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = pyRepr(k) + ": " + pyValueRepr(x[k])
+			parts[i] = pystr.Repr(k) + ": " + pyValueRepr(x[k])
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"goflit/internal/pystr"
 	"goflit/names"
 )
 
@@ -202,7 +203,7 @@ func (l *loader) readProject(proj map[string]any) {
 					continue
 				}
 				if _, present := proj[f]; present {
-					l.errorAt(at, true, "keys listed in project.dynamic must not be in [project] table", "remove "+pyRepr(f)+" from dynamic or from [project]")
+					l.errorAt(at, true, "keys listed in project.dynamic must not be in [project] table", "remove "+pystr.Repr(f)+" from dynamic or from [project]")
 					continue
 				}
 				dyn[f] = true
@@ -272,14 +273,14 @@ func (l *loader) setVersion(at, s string) {
 	v, err := normalizeVersion(s)
 	if err != nil {
 		if l.opts.AllowInvalid {
-			l.warnAt(at, true, "Invalid version number "+pyRepr(s)+" allowed by FLIT_ALLOW_INVALID", "")
+			l.warnAt(at, true, "Invalid version number "+pystr.Repr(s)+" allowed by FLIT_ALLOW_INVALID", "")
 			v = strings.ToLower(s)
 		} else {
 			l.errorAt(at, true, err.Error(), "see https://packaging.python.org/specifications/version-specifiers/")
 			return
 		}
 	} else if v != s {
-		l.warnAt(at, true, "Version number normalised: "+pyRepr(s)+" -> "+pyRepr(v)+" (see PEP 440)", "")
+		l.warnAt(at, true, "Version number normalised: "+pystr.Repr(s)+" -> "+pystr.Repr(v)+" (see PEP 440)", "")
 	}
 	l.p.Version = v
 	l.md().Version = v
@@ -298,7 +299,7 @@ func (l *loader) readme(v any) {
 		if mime, ok := readmeTypes[ext]; ok {
 			l.readmeMime = mime
 		} else {
-			l.warnAt("project.readme", true, "Unknown extension "+pyRepr(ext)+" for description file.", "Recognised extensions: .rst .md .txt")
+			l.warnAt("project.readme", true, "Unknown extension "+pystr.Repr(ext)+" for description file.", "Recognised extensions: .rst .md .txt")
 		}
 		md.Description, md.HasDescription = text, true
 		md.DescriptionContentType = l.readmeMime
@@ -315,7 +316,7 @@ func (l *loader) readme(v any) {
 		} else {
 			base := strings.TrimSpace(strings.SplitN(s, ";", 2)[0])
 			if base != "text/x-rst" && base != "text/markdown" && base != "text/plain" {
-				l.errorAt("project.readme.content-type", true, "Unrecognised readme content-type: "+pyRepr(base), "use text/markdown, text/x-rst or text/plain")
+				l.errorAt("project.readme.content-type", true, "Unrecognised readme content-type: "+pystr.Repr(base), "use text/markdown, text/x-rst or text/plain")
 			}
 			mime = s
 		}
@@ -406,7 +407,7 @@ func (l *loader) license(v any) {
 		expr, err := normalizeLicense(lic)
 		if err != nil {
 			if l.opts.AllowInvalid {
-				l.warnAt("project.license", true, "Invalid license ID "+pyRepr(lic)+" allowed by FLIT_ALLOW_INVALID", "")
+				l.warnAt("project.license", true, "Invalid license ID "+pystr.Repr(lic)+" allowed by FLIT_ALLOW_INVALID", "")
 				md.LicenseExpression = lic
 				return
 			}
@@ -455,7 +456,7 @@ func (l *loader) license(v any) {
 
 // licenseGlob expands one license-files pattern (explicit: it must match).
 func (l *loader) licenseGlob(at, pattern string, explicit bool) {
-	prefix := "Invalid glob pattern for [project.license-files]: " + pyRepr(pattern) + ". "
+	prefix := "Invalid glob pattern for [project.license-files]: " + pystr.Repr(pattern) + ". "
 	if isAbsish(pattern) {
 		l.errorAt(at, true, prefix+"Pattern must not start with '/'.", "")
 		return
@@ -474,7 +475,7 @@ func (l *loader) licenseGlob(at, pattern string, explicit bool) {
 		return
 	}
 	if len(files) == 0 && explicit {
-		l.errorAt(at, true, "No files found for [project.license-files]: "+pyRepr(pattern)+" pattern", "")
+		l.errorAt(at, true, "No files found for [project.license-files]: "+pystr.Repr(pattern)+" pattern", "")
 		return
 	}
 	for _, f := range files {
@@ -537,7 +538,7 @@ func (l *loader) people(key, group string, v any) {
 			if hasName {
 				s, err := formatAddress(name, email)
 				if err != nil {
-					l.errorAt(eat+".email", true, "invalid email address for "+group+" "+pyRepr(name)+": "+err.Error(), "")
+					l.errorAt(eat+".email", true, "invalid email address for "+group+" "+pystr.Repr(name)+": "+err.Error(), "")
 					continue
 				}
 				email = s
@@ -643,7 +644,7 @@ func (l *loader) optionalDeps(v any) {
 			continue
 		}
 		if !names.ValidProjectName(e) {
-			l.errorAt(at, false, "optional-dependencies group name "+pyRepr(e)+" is not valid", "use ASCII letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
+			l.errorAt(at, false, "optional-dependencies group name "+pystr.Repr(e)+" is not valid", "use ASCII letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
 			continue
 		}
 		n := names.NormalizeExtra(e)
@@ -693,12 +694,12 @@ func normalizeImportName(s string) (string, string) {
 		name = strings.TrimRightFunc(name, isPySpace)
 		annotation = strings.TrimLeftFunc(annotation, isPySpace)
 		if annotation != "private" {
-			return "", pyRepr(annotation) + " for import name " + pyRepr(name) + " is not allowed (the only valid annotation is 'private')"
+			return "", pystr.Repr(annotation) + " for import name " + pystr.Repr(name) + " is not allowed (the only valid annotation is 'private')"
 		}
 	}
 	for _, part := range strings.Split(name, ".") {
 		if !names.IsIdentifier(part) {
-			return "", pyRepr(name) + " is not a valid import name"
+			return "", pystr.Repr(name) + " is not a valid import name"
 		}
 	}
 	if has {

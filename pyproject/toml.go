@@ -13,6 +13,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"goflit/internal/diag"
+	"goflit/internal/pystr"
 )
 
 // loc is where a key and its value are in the file.
@@ -279,43 +280,12 @@ func pyType(v any) string {
 	return fmt.Sprintf("<class '%s'>", name)
 }
 
-// pyRepr renders a string the way Python's repr() does (for flit's {x!r}).
-func pyRepr(s string) string {
-	q := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
-
 // pySet renders a set of strings like Python's str(set) (sorted here, since
 // Python's set order is arbitrary).
 func pySet(items []string) string {
 	parts := make([]string, len(items))
 	for i, s := range items {
-		parts[i] = pyRepr(s)
+		parts[i] = pystr.Repr(s)
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
@@ -324,7 +294,7 @@ func pySet(items []string) string {
 func pyList(items []string) string {
 	parts := make([]string, len(items))
 	for i, s := range items {
-		parts[i] = pyRepr(s)
+		parts[i] = pystr.Repr(s)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -67,21 +67,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"abc", "'abc'"},
-		{"it's", `"it's"`},
-		{`a'b"c`, `'a\'b"c'`},
-		{`C:\x`, `'C:\\x'`},
-		{"a\nb\x01", `'a\nb\x01'`},
-	}
-	for _, tt := range tests {
-		if got := pyRepr(tt.in); got != tt.want {
-			t.Errorf("pyRepr(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestFnmatch(t *testing.T) {
 	tests := []struct {
 		pat, name string

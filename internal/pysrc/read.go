@@ -9,8 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"goflit/internal/pystr"
 )
 
 // Info is what the static reader found in a module's source.
@@ -518,11 +519,6 @@ func bytesRepr(s string) string {
 	return b.String()
 }
 
-// pyIsSpace is Python's str.isspace for one character.
-func pyIsSpace(r rune) bool {
-	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
-}
-
 // expandTabs is Python's str.expandtabs(8).
 func expandTabs(s string) string {
 	if strings.IndexByte(s, '\t') < 0 {
@@ -554,12 +550,12 @@ func cleandoc(doc string) string {
 	lines := strings.Split(expandTabs(doc), "\n")
 	margin := math.MaxInt
 	for _, l := range lines[1:] {
-		content := utf8.RuneCountInString(strings.TrimLeftFunc(l, pyIsSpace))
+		content := utf8.RuneCountInString(strings.TrimLeftFunc(l, pystr.IsSpace))
 		if content > 0 {
 			margin = min(margin, utf8.RuneCountInString(l)-content)
 		}
 	}
-	lines[0] = strings.TrimLeftFunc(lines[0], pyIsSpace)
+	lines[0] = strings.TrimLeftFunc(lines[0], pystr.IsSpace)
 	if margin < math.MaxInt {
 		for i := 1; i < len(lines); i++ {
 			r := []rune(lines[i])

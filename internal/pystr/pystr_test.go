@@ -19,6 +19,7 @@ var reprCases = []struct{ in, want string }{
 	{`a'b"c`, `'a\'b"c'`},
 	{`C:\x`, `'C:\\x'`},
 	{"a\nb\rc\td", `'a\nb\rc\td'`},
+	{"a\nb\x01", `'a\nb\x01'`},
 	{"\x00\x01\x1f\x7f", `'\x00\x01\x1f\x7f'`},
 	{"\u0085\u00a0\u00ad", `'\x85\xa0\xad'`},
 	{"é ü ß ÿ", "'é ü ß ÿ'"},

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"unicode"
 
+	"goflit/internal/pystr"
 	"goflit/pep508"
 )
 
@@ -102,7 +103,7 @@ func CheckRequirement(req string) []string {
 	if errors.As(err, &pe) {
 		reason = pe.Msg
 	}
-	return []string{"Could not parse requirement: " + pyRepr(req) + " (" + reason + ")"}
+	return []string{"Could not parse requirement: " + pystr.Repr(req) + " (" + reason + ")"}
 }
 
 // flitRequirementProblems is flit's own requirement check (flit/validate.py),
@@ -112,7 +113,7 @@ func CheckRequirement(req string) []string {
 func flitRequirementProblems(req string) []string {
 	m := requirementRe().FindStringSubmatch(req)
 	if m == nil {
-		return []string{"Could not parse requirement: " + pyRepr(req)}
+		return []string{"Could not parse requirement: " + pystr.Repr(req)}
 	}
 	re := requirementRe()
 	extras := m[re.SubexpIndex("extras")]
@@ -122,7 +123,7 @@ func flitRequirementProblems(req string) []string {
 	if extras != "" {
 		for _, e := range strings.Split(extras[1:len(extras)-1], ",") {
 			if !validName(strings.TrimSpace(e)) {
-				probs = append(probs, "Invalid extras in requirement: "+pyRepr(req))
+				probs = append(probs, "Invalid extras in requirement: "+pystr.Repr(req))
 				break
 			}
 		}
@@ -133,7 +134,7 @@ func flitRequirementProblems(req string) []string {
 			v = v[1 : len(v)-1]
 		}
 		if !strings.HasPrefix(v, "@") && !validVersionSpecifier(v) {
-			probs = append(probs, "Invalid version specifier "+pyRepr(v)+" in requirement "+pyRepr(req))
+			probs = append(probs, "Invalid version specifier "+pystr.Repr(v)+" in requirement "+pystr.Repr(req))
 		}
 	}
 	if envmark != "" {
@@ -150,7 +151,7 @@ func CheckMarker(em string) []string {
 		body := strings.Trim(strings.TrimSpace(c), "()")
 		ops := markerOpRe().FindAllStringIndex(body, -1)
 		if len(ops) != 1 {
-			probs = append(probs, "Invalid expression in environment marker: "+pyRepr(c))
+			probs = append(probs, "Invalid expression in environment marker: "+pystr.Repr(c))
 			continue
 		}
 		for _, v := range []string{body[:ops[0][0]], body[ops[0][1]:]} {
@@ -160,7 +161,7 @@ func CheckMarker(em string) []string {
 					probs = append(probs, "Invalid string in environment marker: "+v)
 				}
 			} else if !markerVars[v] {
-				probs = append(probs, "Invalid variable name in environment marker: "+pyRepr(v))
+				probs = append(probs, "Invalid variable name in environment marker: "+pystr.Repr(v))
 			}
 		}
 	}

@@ -19,9 +19,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"goflit/internal/diag"
+	"goflit/internal/pystr"
 	"goflit/pyproject"
 )
 
@@ -100,41 +100,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// pyRepr quotes s the way Python's repr does for str (flit formats its
-// messages with !r).
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
-	}
-	var b strings.Builder
-	b.WriteString(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case string(r) == q:
-			b.WriteString(`\` + q)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x100 && !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r < 0x10000 && !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\U%08x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteString(q)
-	return b.String()
-}
-
 // classifiers checks each classifier (once, in sorted order as flit does)
 // against the embedded list.
 func (c *checker) classifiers() {
@@ -156,16 +121,16 @@ func (c *checker) classifiers() {
 			if repl := Replacements(s); len(repl) > 0 {
 				quoted := make([]string, len(repl))
 				for i, r := range repl {
-					quoted[i] = pyRepr(r)
+					quoted[i] = pystr.Repr(r)
 				}
 				hint += "; use " + strings.Join(quoted, " or ") + " instead"
 			} else {
 				hint += "; remove it"
 			}
 		} else if sug := SuggestClassifier(s); sug != "" {
-			hint = "did you mean " + pyRepr(sug) + "?"
+			hint = "did you mean " + pystr.Repr(sug) + "?"
 		}
-		c.add("Unrecognised classifier: "+pyRepr(s), hint,
+		c.add("Unrecognised classifier: "+pystr.Repr(s), hint,
 			"project.classifiers."+strconv.Itoa(index[s]), "project.classifiers",
 			"tool.flit.metadata.classifiers")
 	}
@@ -218,7 +183,7 @@ func (c *checker) name() {
 	if name == "" || validName(name) {
 		return
 	}
-	c.add("Invalid name: "+pyRepr(name),
+	c.add("Invalid name: "+pystr.Repr(name),
 		"use ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit",
 		"project.name", "tool.flit.metadata.dist-name", "tool.flit.metadata.module")
 }
@@ -228,7 +193,7 @@ func (c *checker) requiresPython() {
 	if spec == "" || validVersionSpecifier(spec) {
 		return
 	}
-	c.add("Invalid requires-python: "+pyRepr(spec), `write comma-separated clauses such as ">=3.9,<4"`,
+	c.add("Invalid requires-python: "+pystr.Repr(spec), `write comma-separated clauses such as ">=3.9,<4"`,
 		"project.requires-python", "tool.flit.metadata.requires-python")
 }
 
@@ -276,9 +241,9 @@ func (c *checker) projectURLs() {
 		keys := []string{"project.urls." + name, "project.urls", "tool.flit.metadata.urls." + name, "tool.flit.metadata.urls"}
 		switch {
 		case name == "":
-			c.add("No name for project URL "+pyRepr(url), "give the URL a label such as \"Homepage\"", keys...)
+			c.add("No name for project URL "+pystr.Repr(url), "give the URL a label such as \"Homepage\"", keys...)
 		case len([]rune(name)) > 32:
-			c.add("Project URL name "+pyRepr(name)+" longer than 32 characters", "PyPI rejects longer labels", keys...)
+			c.add("Project URL name "+pystr.Repr(name)+" longer than 32 characters", "PyPI rejects longer labels", keys...)
 		}
 		for _, p := range CheckURL(url) {
 			c.add(p, "", keys...)
@@ -293,7 +258,7 @@ func CheckURL(url string) []string {
 		rest, ok = strings.CutPrefix(url, "https://")
 	}
 	if !ok {
-		return []string{"URL " + pyRepr(url) + " doesn't start with https:// or http://"}
+		return []string{"URL " + pystr.Repr(url) + " doesn't start with https:// or http://"}
 	}
 	if rest == "" {
 		return []string{"URL missing address"}
