@@ -37,6 +37,7 @@ type txn struct {
 	placedDirs  [][2]string // {final, staged}: directories moved in whole
 	createdDirs []string
 	safeDirs    map[string]bool
+	parentOK    map[string]bool // directory -> its real path is inside the environment
 
 	// hook, when set (tests), runs before each file is moved into place.
 	hook func(dest string) error
@@ -316,17 +317,25 @@ func orderKey(dest string) string {
 // parentWithin reports whether p's real parent directory is inside one of
 // the allowed roots (so that removing p cannot touch anything outside).
 func (t *txn) parentWithin(p string, allowed []string) bool {
-	realParent, err := filepath.EvalSymlinks(filepath.Dir(p))
-	if err != nil {
-		return false
+	dir := filepath.Dir(p)
+	if ok, seen := t.parentOK[dir]; seen {
+		return ok
 	}
-	for _, r := range allowed {
-		rr, err := filepath.EvalSymlinks(r)
-		if err == nil && within(rr, realParent) {
-			return true
+	ok := false
+	if realParent, err := filepath.EvalSymlinks(dir); err == nil {
+		for _, r := range allowed {
+			rr, err := filepath.EvalSymlinks(r)
+			if err == nil && within(rr, realParent) {
+				ok = true
+				break
+			}
 		}
 	}
-	return false
+	if t.parentOK == nil {
+		t.parentOK = map[string]bool{}
+	}
+	t.parentOK[dir] = ok
+	return ok
 }
 
 // rollback undoes a partial commit: placed files are removed, backups
