@@ -1,6 +1,10 @@
 // Package testutil holds helpers shared by tests: golden files with an
 // -update switch, access to the real peers (Debian's python3 and its
-// packages), and a flit binary built once per test process.
+// packages), and a flit binary built once per test process; running commands
+// (Run, MustRun, Capture), Python scripts that answer in JSON (PythonJSON) and
+// fresh venvs (Venv); file trees (WriteFile, WriteFiles, ReadFile); a
+// recording diag.Logger (Log); and differential-test corpora (Mutate,
+// ReplayCases).
 //
 // Peers: when CI=true a missing peer fails the test loudly; elsewhere the
 // test is skipped with a message saying what to install (scripts/test.sh
