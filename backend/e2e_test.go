@@ -201,12 +201,19 @@ func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
 	if out := mustRun(t, "", bare, filepath.Join(venv, "bin", "goflit"), "--version"); !strings.HasPrefix(out, "Flit ") {
 		t.Errorf("the installed goflit script printed %q", out)
 	}
+	// pip install --target DIR: the shim finds DIR/bin/goflit.
+	target := filepath.Join(t.TempDir(), "target")
+	mustRun(t, "", env, py, "-m", "pip", "install", "--no-deps", "--target", target, "goflit")
+	out, err := run(t, "", append(bare, "PYTHONPATH="+target), py, "-c", "from goflit._find import find_goflit_bin as f; print(f())")
+	if want := filepath.Join(target, "bin", "goflit") + "\n"; err != nil || out != want {
+		t.Errorf("with pip install --target the shim found %q, want %q", out, want)
+	}
 
 	// config_settings from the frontend (-C) arrive in the binary unchanged:
 	// the C extension builder rejects this jobs value, quoting it.
 	ext := filepath.Join(t.TempDir(), "ext-c")
 	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), ext)
-	out, err := run(t, ext, env, vpy, "-m", "build", "--no-isolation", "--wheel", "-C", "jobs=x y", "-C", "compiler=gcc", ".")
+	out, err = run(t, ext, env, vpy, "-m", "build", "--no-isolation", "--wheel", "-C", "jobs=x y", "-C", "compiler=gcc", ".")
 	if err == nil {
 		t.Fatalf("python -m build -C jobs='x y' succeeded:\n%s", out)
 	}

@@ -195,8 +195,10 @@ class FindTest(unittest.TestCase):
         d = lambda *p: os.path.join(self.tmp, *p)  # noqa: E731
         self.scripts, self.user, self.path = d("env", "bin"), d("user", "bin"), d("path")
         self.prefix_bin = d("prefix", "bin")
+        # pip install --target DIR puts the scripts in DIR/bin.
+        self.target_bin = d("prefix", "lib", "python3.11", "site-packages", "bin")
         self.exe_dir = d("interp")
-        for x in (self.scripts, self.user, self.path, self.prefix_bin, self.exe_dir):
+        for x in (self.scripts, self.user, self.path, self.prefix_bin, self.target_bin, self.exe_dir):
             os.makedirs(x)
         fake_file = d("prefix", "lib", "python3.11", "site-packages", "goflit", "_find.py")
 
@@ -215,7 +217,7 @@ class FindTest(unittest.TestCase):
         os.environ.pop("GOFLIT_BIN", None)
 
     def test_search_order(self):
-        order = [self.scripts, self.user, self.prefix_bin, self.exe_dir, self.path]
+        order = [self.scripts, self.user, self.prefix_bin, self.target_bin, self.exe_dir, self.path]
         for d in order:
             write_fake(os.path.join(d, "goflit"))
         override = write_fake(os.path.join(self.tmp, "override", "goflit"))
