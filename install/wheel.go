@@ -103,7 +103,7 @@ func checkMemberPath(name string) string {
 
 // plannedMember is a wheel member and where it goes.
 type plannedMember struct {
-	f       *zip.File
+	f       *member
 	root    string // scheme dir
 	rel     string // slash path below root
 	script  bool   // .data/scripts: #!python rewrite, executable
@@ -111,11 +111,19 @@ type plannedMember struct {
 	compile bool   // a .py file in purelib/platlib: byte-compile it
 }
 
+// member is one file of a wheel, from a zip or from a wheel being built.
+type member struct {
+	name    string
+	size    int64
+	exec    bool // any x bit
+	symlink bool
+	open    func() (io.ReadCloser, error)
+}
+
 // InstallWheel installs the wheel at wheelPath into target. Nothing is
 // written when the wheel is refused; a failure midway restores the
 // environment as it was.
 func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, error) {
-	log := opts.log()
 	base := filepath.Base(wheelPath)
 	wn, err := ParseWheelName(base)
 	if err != nil {
@@ -127,35 +135,47 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 	}
 	defer zr.Close()
 	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
+	ms := make([]*member, len(zr.File))
+	for i, f := range zr.File {
+		unix := f.CreatorVersion>>8 == 3
+		ms[i] = &member{name: f.Name, size: int64(f.UncompressedSize64), open: f.Open,
+			exec:    unix && (f.ExternalAttrs>>16)&0o111 != 0,
+			symlink: unix && (f.ExternalAttrs>>16)&0o170000 == 0o120000}
+	}
+	return installMembers(base, wn, ms, target, opts)
+}
 
+// installMembers installs the files of the wheel named base.
+func installMembers(base string, wn WheelName, all []*member, target *Target, opts Options) (*Result, error) {
+	log := opts.log()
 	var problems diag.List
 	bad := func(format string, args ...any) {
 		problems.Add(diag.Diagnostic{File: base, Msg: fmt.Sprintf(format, args...)})
 	}
 
 	// Members, path safety, the single .dist-info.
-	members := map[string]*zip.File{}
+	members := map[string]*member{}
 	distInfos := map[string]bool{}
 	var names []string
-	for _, f := range zr.File {
-		if msg := checkMemberPath(f.Name); msg != "" {
-			bad("member %q refused: %s", f.Name, msg)
+	for _, f := range all {
+		if msg := checkMemberPath(f.name); msg != "" {
+			bad("member %q refused: %s", f.name, msg)
 			continue
 		}
-		if strings.HasSuffix(f.Name, "/") {
+		if strings.HasSuffix(f.name, "/") {
 			continue
 		}
-		if f.CreatorVersion>>8 == 3 && (f.ExternalAttrs>>16)&0o170000 == 0o120000 {
-			bad("member %q refused: it is a symlink (wheels may only hold regular files)", f.Name)
+		if f.symlink {
+			bad("member %q refused: it is a symlink (wheels may only hold regular files)", f.name)
 			continue
 		}
-		if members[f.Name] != nil {
-			bad("member %q appears twice", f.Name)
+		if members[f.name] != nil {
+			bad("member %q appears twice", f.name)
 			continue
 		}
-		members[f.Name] = f
-		names = append(names, f.Name)
-		if top, _, ok := strings.Cut(f.Name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
+		members[f.name] = f
+		names = append(names, f.name)
+		if top, _, ok := strings.Cut(f.name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
 			distInfos[top] = true
 		}
 	}
@@ -190,7 +210,7 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 		if f == nil {
 			return nil, fmt.Errorf("%s: %s is missing", base, name)
 		}
-		rc, err := f.Open()
+		rc, err := f.open()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %v", base, name, err)
 		}
@@ -242,8 +262,8 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 		case algo != "sha256" && algo != "sha384" && algo != "sha512":
 			bad("%s: RECORD hash algorithm %q is not accepted (use sha256)", name, algo)
 		}
-		if r.Size != "" && r.Size != strconv.FormatUint(members[name].UncompressedSize64, 10) {
-			bad("%s: size %d does not match RECORD (%s)", name, members[name].UncompressedSize64, r.Size)
+		if r.Size != "" && r.Size != strconv.FormatInt(members[name].size, 10) {
+			bad("%s: size %d does not match RECORD (%s)", name, members[name].size, r.Size)
 		}
 	}
 	for _, r := range rows {
@@ -311,7 +331,7 @@ func InstallWheel(wheelPath string, target *Target, opts Options) (*Result, erro
 		kept := plan[:0]
 		for _, pm := range plan {
 			if pm.script && launchers[pm.rel] != nil {
-				log.Debugf("%s: %s is replaced by the entry point launcher", base, pm.f.Name)
+				log.Debugf("%s: %s is replaced by the entry point launcher", base, pm.f.name)
 				continue
 			}
 			kept = append(kept, pm)
@@ -535,13 +555,13 @@ func newHash(algo string) hash.Hash {
 
 // extract writes one member to its stage path, verifying the RECORD hash.
 func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp *compiler) error {
-	rc, err := pm.f.Open()
+	rc, err := pm.f.open()
 	if err != nil {
-		return fmt.Errorf("%s: %s: %v", base, pm.f.Name, err)
+		return fmt.Errorf("%s: %s: %v", base, pm.f.name, err)
 	}
 	defer rc.Close()
 	perm := fs.FileMode(0o666)
-	if pm.script || (pm.f.CreatorVersion>>8 == 3 && (pm.f.ExternalAttrs>>16)&0o111 != 0) {
+	if pm.script || pm.f.exec {
 		perm = 0o777
 	}
 	algo, want, _ := strings.Cut(pm.want, "=")
@@ -551,10 +571,10 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp
 	if whole {
 		// Scripts (for the #!python rewrite) and sources to compile are
 		// read whole.
-		data = make([]byte, 0, pm.f.UncompressedSize64)
+		data = make([]byte, 0, min(max(pm.f.size, 0), 64<<20))
 		w := bytes.NewBuffer(data)
 		if _, err = io.Copy(w, io.TeeReader(rc, h)); err != nil {
-			return fmt.Errorf("%s: %s: %v", base, pm.f.Name, err)
+			return fmt.Errorf("%s: %s: %v", base, pm.f.name, err)
 		}
 		data = w.Bytes()
 	}
@@ -593,11 +613,11 @@ func extract(pm *plannedMember, s *staged, python, base string, buf []byte, comp
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s: %v", base, pm.f.Name, err)
+		return fmt.Errorf("%s: %s: %v", base, pm.f.name, err)
 	}
 	got := base64.RawURLEncoding.EncodeToString(h.Sum(nil))
 	if got != strings.TrimRight(want, "=") {
-		return fmt.Errorf("%s: %s: hash %s=%s does not match RECORD (%s): the wheel is corrupt or was modified", base, pm.f.Name, algo, got, pm.want)
+		return fmt.Errorf("%s: %s: hash %s=%s does not match RECORD (%s): the wheel is corrupt or was modified", base, pm.f.name, algo, got, pm.want)
 	}
 	if whole && !pm.script {
 		comp.submit(s, data, mtime)

@@ -9,9 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"goflit/archive"
 	"goflit/install"
-	"goflit/internal/build"
 	"goflit/internal/python"
 	"goflit/pyproject"
 	"goflit/wheel"
@@ -165,36 +163,18 @@ Use -v to see the commands run.
 	return c
 }
 
-// installBuilt builds the wheel into a temporary directory and installs it.
+// installBuilt builds the project's wheel and installs it natively, with
+// no wheel file in between (install.InstallProject).
 func installBuilt(g *Globals, p *pyproject.Project, target *install.Target, opts install.Options) (*install.Result, error) {
-	tmp, err := os.MkdirTemp("", "goflit-install-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	arts, err := build.Run(build.Request{
-		ProjectFile: p.File,
-		Formats:     []string{"wheel"},
-		OutDir:      tmp,
-		Getenv:      g.Env.Getenv,
-		Log:         g.Log,
-		// The wheel only lives until it is installed: compress it at
-		// deflate level 1, several times faster than flit's level 6 for the
-		// same files.
-		Wheel: wheel.Options{Zip: archive.ZipOptions{Level: 1}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(arts) != 1 {
-		return nil, fmt.Errorf("%s: the build produced %d wheels, expected one", p.File, len(arts))
-	}
 	root, err := filepath.EvalSymlinks(p.Root)
 	if err != nil {
 		return nil, err
 	}
 	opts.DirectURL = &install.DirectURL{URL: install.FileURL(root)}
-	return install.InstallWheel(arts[0].Path, target, opts)
+	return install.InstallProject(p, target, wheel.Options{
+		SourceDateEpoch: g.Env.Getenv("SOURCE_DATE_EPOCH"),
+		Log:             g.Log,
+	}, opts)
 }
 
 func onPath(dir, path string) bool {

@@ -1,0 +1,118 @@
+package install
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"goflit/archive"
+	"goflit/pyproject"
+	"goflit/wheel"
+)
+
+// InstallProject builds project p's wheel and installs it into target,
+// without writing a wheel file: the wheel's members are read straight from
+// the project (the same members, in the same layout, with the same RECORD
+// as the wheel file wheel.Build writes with wopts). The files are hashed
+// when the wheel's RECORD is made and again when they are staged, so a file
+// that changes in between fails the install instead of installing
+// something RECORD does not describe.
+func InstallProject(p *pyproject.Project, target *Target, wopts wheel.Options, opts Options) (*Result, error) {
+	name := wheel.Filename(p, wopts)
+	wn, err := ParseWheelName(name)
+	if err != nil {
+		return nil, err
+	}
+	sink := &memberSink{}
+	if err := wheel.WriteTo(p, sink, wopts); err != nil {
+		return nil, fmt.Errorf("%s: building the wheel: %w", p.File, err)
+	}
+	return installMembers(name, wn, sink.members(), target, opts)
+}
+
+// memberSink is an archive.Writer that keeps the entries (their files stay
+// on disk) and fills in their sizes and hashes on Sync.
+type memberSink struct {
+	entries []*archive.Entry
+	hashed  int
+}
+
+func (s *memberSink) Add(e *archive.Entry) error {
+	s.entries = append(s.entries, e)
+	return nil
+}
+
+// Sync hashes the entries added since the last Sync, in parallel.
+func (s *memberSink) Sync() error {
+	todo := s.entries[s.hashed:]
+	s.hashed = len(s.entries)
+	errs := make([]error, len(todo))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(todo)/8)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 128<<10)
+			for i := range jobs {
+				errs[i] = hashEntry(todo[i], buf)
+			}
+		}()
+	}
+	for i := range todo {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hashEntry(e *archive.Entry, buf []byte) error {
+	rc, err := openEntry(e)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, rc, buf)
+	if err != nil {
+		return fmt.Errorf("%s: %v", e.Name, err)
+	}
+	e.Size = n
+	h.Sum(e.SHA256[:0])
+	return nil
+}
+
+func (s *memberSink) Close() error { return s.Sync() }
+
+func openEntry(e *archive.Entry) (io.ReadCloser, error) {
+	if e.Path != "" {
+		return os.Open(e.Path)
+	}
+	return io.NopCloser(bytes.NewReader(e.Data)), nil
+}
+
+// members presents the entries as wheel members.
+func (s *memberSink) members() []*member {
+	out := make([]*member, len(s.entries))
+	for i, e := range s.entries {
+		e := e
+		out[i] = &member{
+			name:    e.Name,
+			size:    e.Size,
+			exec:    e.Mode&0o111 != 0,
+			symlink: e.IsSymlink(),
+			open:    func() (io.ReadCloser, error) { return openEntry(e) },
+		}
+	}
+	return out
+}
