@@ -1,8 +1,6 @@
 package names
 
 import (
-	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -92,20 +90,11 @@ func TestIsIdentifier(t *testing.T) {
 // Normalize with PEP 503's regex in Debian's Python.
 func TestAgainstPython(t *testing.T) {
 	py := testutil.PythonWith(t)
-	in, _ := json.Marshal(identCorpus)
 	script := `import json, re, sys
 words = json.loads(sys.stdin.read())
 print(json.dumps([[w.isidentifier(), re.sub(r"[-_.]+", "-", w).lower()] for w in words]))`
-	cmd := exec.Command(py, "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
 	var want [][2]any
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, script, identCorpus, &want)
 	for i, w := range identCorpus {
 		if got := IsIdentifier(w); got != want[i][0].(bool) {
 			t.Errorf("IsIdentifier(%q) = %v, Python says %v", w, got, want[i][0])

@@ -1,10 +1,7 @@
 package pep440
 
 import (
-	"encoding/json"
 	"math/rand"
-	"os/exec"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -19,24 +16,7 @@ func TestMutantsAgainstPackaging(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	alpha := []string{" ", "\t", ".", "-", "_", "+", "!", "*", "=", "<", ">", "~", ",", "0", "1", "9", "00", "a", "b", "c", "rc",
 		"alpha", "pre", "post", "rev", "r", "dev", "v", "V", "A", "x", "local", "\n"}
-	mutate := func(s string) string {
-		for k := rng.Intn(3) + 1; k > 0; k-- {
-			p := rng.Intn(len(s) + 1)
-			switch rng.Intn(3) {
-			case 0:
-				s = s[:p] + alpha[rng.Intn(len(alpha))] + s[p:]
-			case 1:
-				if p < len(s) {
-					s = s[:p] + s[p+1:]
-				}
-			case 2:
-				if p < len(s) {
-					s = s[:p] + alpha[rng.Intn(len(alpha))] + s[p+1:]
-				}
-			}
-		}
-		return s
-	}
+	mutate := func(s string) string { return testutil.Mutate(rng, s, alpha) }
 	var versions, specs []string
 	for len(versions) < 3000 {
 		if s := mutate(versionCorpus[rng.Intn(len(versionCorpus))]); utf8.ValidString(s) {
@@ -79,20 +59,11 @@ for s in d["specs"]:
     out["specs"].append(res)
 print(json.dumps(out))
 `
-	in, _ := json.Marshal(map[string]any{"versions": versions, "specs": specs, "anchors": anchors})
-	cmd := exec.Command(py, "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
 	var out struct {
 		Versions [][]any
 		Specs    [][]any
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, script, map[string]any{"versions": versions, "specs": specs, "anchors": anchors}, &out)
 	bad := 0
 	report := func(format string, args ...any) {
 		if bad++; bad <= 30 {

@@ -1,11 +1,7 @@
 package pep440
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"goflit/internal/testutil"
@@ -263,21 +259,12 @@ print(json.dumps(out))
 // specifier matching with Debian's python3-packaging over the corpora.
 func TestAgainstPackaging(t *testing.T) {
 	py := testutil.PythonWith(t, "packaging")
-	in, _ := json.Marshal(map[string]any{"versions": versionCorpus, "specs": specCorpus})
-	cmd := exec.Command(py, "-c", pyScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
 	var out struct {
 		Versions []pyVersion `json:"versions"`
 		Cmp      [][]int     `json:"cmp"`
 		Specs    []pySpec    `json:"specs"`
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, pyScript, map[string]any{"versions": versionCorpus, "specs": specCorpus}, &out)
 	var valid []Version
 	var validSrc []string
 	for i, s := range versionCorpus {
@@ -388,26 +375,7 @@ func FuzzSpecifier(f *testing.F) {
 // TestFlit40 replays the results flit_core 4.0.0's normalise_version gave
 // for testdata/corpus.json (recorded by testdata/gen_flit40.py).
 func TestFlit40(t *testing.T) {
-	data, err := os.ReadFile("testdata/flit40.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []struct{ In, Out, Err string }
-	if err := json.Unmarshal(data, &cases); err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 100 {
-		t.Fatalf("only %d cases", len(cases))
-	}
-	for _, c := range cases {
-		got, err := Normalize(c.In)
-		switch {
-		case c.Err != "" && (err == nil || err.Error() != c.Err):
-			t.Errorf("Normalize(%q) = %q, %v; flit: error %q", c.In, got, err, c.Err)
-		case c.Err == "" && (err != nil || got != c.Out):
-			t.Errorf("Normalize(%q) = %q, %v; flit: %q", c.In, got, err, c.Out)
-		}
-	}
+	testutil.ReplayCases(t, "testdata/flit40.json", 100, "Normalize", Normalize)
 }
 
 func BenchmarkParse(b *testing.B) {

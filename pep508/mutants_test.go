@@ -1,9 +1,7 @@
 package pep508
 
 import (
-	"encoding/json"
 	"math/rand"
-	"os/exec"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -22,42 +20,18 @@ func TestMutantsAgainstPackaging(t *testing.T) {
 	alpha := []string{" ", "\t", "(", ")", "[", "]", ",", ";", "'", "\"", "=", "<", ">", "~", "!", "*", ".", "-", "_", "+", "@", "a", "1", "0", "v", "rc", "post", "dev", " and ", " or ", " in ", " not ", "extra", "os_name", "é", "\n", ":", "/", "#"}
 	var cs []string
 	for i := 0; i < 5000; i++ {
-		s := requirementCorpus[rng.Intn(len(requirementCorpus))]
-		for k := rng.Intn(3) + 1; k > 0; k-- {
-			p := rng.Intn(len(s) + 1)
-			switch rng.Intn(3) {
-			case 0:
-				s = s[:p] + alpha[rng.Intn(len(alpha))] + s[p:]
-			case 1:
-				if p < len(s) {
-					s = s[:p] + s[p+1:]
-				}
-			case 2:
-				if p < len(s) {
-					s = s[:p] + alpha[rng.Intn(len(alpha))] + s[p+1:]
-				}
-			}
-		}
+		s := testutil.Mutate(rng, requirementCorpus[rng.Intn(len(requirementCorpus))], alpha)
 		if strings.Contains(s, "\\") || strings.Contains(s, "\"") || !utf8.ValidString(s) {
 			continue
 		}
 		cs = append(cs, s)
-	}
-	in, _ := json.Marshal(map[string]any{"reqs": cs, "envs": markerEnvs})
-	cmd := exec.Command(py, "-c", pyScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
 	}
 	var out []struct {
 		Valid bool
 		Str   string
 		Eval  []string
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, pyScript, map[string]any{"reqs": cs, "envs": markerEnvs}, &out)
 	n := 0
 	for i, s := range cs {
 		r, err := ParseRequirement(s)

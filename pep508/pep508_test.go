@@ -1,9 +1,7 @@
 package pep508
 
 import (
-	"encoding/json"
 	"errors"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -204,22 +202,13 @@ print(json.dumps(out))
 // Debian's python3-packaging.
 func TestAgainstPackaging(t *testing.T) {
 	py := testutil.PythonWith(t, "packaging")
-	in, _ := json.Marshal(map[string]any{"reqs": requirementCorpus, "envs": markerEnvs})
-	cmd := exec.Command(py, "-c", pyScript)
-	cmd.Stdin = strings.NewReader(string(in))
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
 	var out []struct {
 		Valid                        bool
 		Str, Name, URL, Spec, Marker string
 		Extras                       []string
 		Eval                         []string
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, pyScript, map[string]any{"reqs": requirementCorpus, "envs": markerEnvs}, &out)
 	for i, s := range requirementCorpus {
 		want := out[i]
 		r, err := ParseRequirement(s)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"goflit/internal/testutil"
 )
 
 func TestNormalizeTable(t *testing.T) {
@@ -42,26 +44,7 @@ func TestNormalizeTable(t *testing.T) {
 // testdata/corpus.json (flit's own test cases plus edge cases), recorded by
 // testdata/gen_flit40.py.
 func TestFlit40(t *testing.T) {
-	data, err := os.ReadFile("testdata/flit40.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []struct{ In, Out, Err string }
-	if err := json.Unmarshal(data, &cases); err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) < 100 {
-		t.Fatalf("only %d cases", len(cases))
-	}
-	for _, c := range cases {
-		got, err := Normalize(c.In)
-		switch {
-		case c.Err != "" && (err == nil || err.Error() != c.Err):
-			t.Errorf("Normalize(%q) = %q, %v; flit: error %q", c.In, got, err, c.Err)
-		case c.Err == "" && (err != nil || got != c.Out):
-			t.Errorf("Normalize(%q) = %q, %v; flit: %q", c.In, got, err, c.Out)
-		}
-	}
+	testutil.ReplayCases(t, "testdata/flit40.json", 100, "Normalize", Normalize)
 }
 
 func TestIsKnownID(t *testing.T) {

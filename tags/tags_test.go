@@ -1,9 +1,7 @@
 package tags
 
 import (
-	"encoding/json"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -174,17 +172,8 @@ for fn in json.loads(sys.stdin.read()):
     except Exception:
         out.append(None)
 print(json.dumps(out))`
-	in, _ := json.Marshal(wheelCorpus)
-	cmd := exec.Command(py, "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	raw, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python: %v", err)
-	}
 	var want [][]string
-	if err := json.Unmarshal(raw, &want); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, script, wheelCorpus, &want)
 	for i, fn := range wheelCorpus {
 		w, err := ParseWheelFilename(fn)
 		if (err == nil) != (want[i] != nil) {

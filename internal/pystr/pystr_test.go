@@ -1,8 +1,6 @@
 package pystr
 
 import (
-	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,31 +105,21 @@ func TestAgainstPython(t *testing.T) {
 			inputs = append(inputs, string(r))
 		}
 	}
-	in, err := json.Marshal(inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const script = `import json, sys
-for s in json.load(sys.stdin):
-    print(json.dumps([repr(s), s.lower(), s.isspace()]))`
-	cmd := exec.Command(py, "-c", script)
-	cmd.Stdin = strings.NewReader(string(in))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v", py, err)
-	}
-	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-	if len(lines) != len(inputs) {
-		t.Fatalf("python printed %d lines for %d inputs", len(lines), len(inputs))
+print(json.dumps([[repr(s), s.lower(), s.isspace()] for s in json.load(sys.stdin)]))`
+	var rows [][]any
+	testutil.PythonJSON(t, py, script, inputs, &rows)
+	if len(rows) != len(inputs) {
+		t.Fatalf("python answered %d rows for %d inputs", len(rows), len(inputs))
 	}
 	bad := 0
-	for i, line := range lines {
-		var repr, lower string
-		var space bool
-		row := []any{&repr, &lower, &space}
-		if err := json.Unmarshal([]byte(line), &row); err != nil {
-			t.Fatalf("python line %d: %q: %v", i, line, err)
+	for i, row := range rows {
+		if len(row) != 3 {
+			t.Fatalf("python row %d: %v", i, row)
 		}
+		repr, _ := row[0].(string)
+		lower, _ := row[1].(string)
+		space, _ := row[2].(bool)
 		s := inputs[i]
 		if r := Repr(s); r != repr && !unicodeVersionGap(s) {
 			t.Errorf("Repr(%q) = %s, Python gives %s", s, r, repr)
