@@ -50,12 +50,9 @@ func startServe(t *testing.T, flit, dir string, args ...string) string {
 	return ""
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-func runFlit(t *testing.T, flit, dir string, env map[string]string, args ...string) result {
+// runFlit runs flit in dir with only PATH, HOME=dir, SOURCE_DATE_EPOCH and
+// env in its environment.
+func runFlit(t *testing.T, flit, dir string, env map[string]string, args ...string) testutil.Result {
 	t.Helper()
 	cmd := exec.Command(flit, args...)
 	cmd.Dir = dir
@@ -63,16 +60,7 @@ func runFlit(t *testing.T, flit, dir string, env map[string]string, args ...stri
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
+	return testutil.Capture(t, cmd)
 }
 
 // The whole story through the binary: flit publish (retried once after an
@@ -88,58 +76,55 @@ func TestCLIPublishToServe(t *testing.T) {
 	env := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-T"}
 
 	r := runFlit(t, flit, proj, env, "--debug", "publish")
-	if r.code != 0 {
-		t.Fatalf("publish: %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 {
+		t.Fatalf("publish: %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	for _, want := range []string{
 		"warning: Unencrypted connection - credentials may be visible on the network.",
 		"warning: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 503 Injected failure (--fail-uploads), 0 more to come (the index had a problem; try again later) (retrying in 1s, attempt 2 of 4)",
 		"Uploading hello_goflit-1.0.0.tar.gz...",
 	} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("publish output lacks %q:\n%s", want, r.stderr)
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("publish output lacks %q:\n%s", want, r.Stderr)
 		}
 	}
-	if strings.Contains(r.stdout+r.stderr, "pypi-T") || !strings.Contains(r.stderr, "Credentials: user __token__, password from FLIT_PASSWORD") {
-		t.Errorf("--debug output leaks the token or lacks the credential source:\n%s", r.stderr)
+	if strings.Contains(r.Stdout+r.Stderr, "pypi-T") || !strings.Contains(r.Stderr, "Credentials: user __token__, password from FLIT_PASSWORD") {
+		t.Errorf("--debug output leaks the token or lacks the credential source:\n%s", r.Stderr)
 	}
 
 	target := filepath.Join(root, "site")
-	pip := exec.Command(py, "-m", "pip", "install", "--disable-pip-version-check", "--no-cache-dir", "--index-url", base+"/simple/", "--no-deps", "--target", target, "hello-goflit")
-	if out, err := pip.CombinedOutput(); err != nil {
-		t.Fatalf("pip install: %v\n%s", err, out)
-	}
+	testutil.MustRun(t, "", nil, py, "-m", "pip", "install", "--disable-pip-version-check", "--no-cache-dir", "--index-url", base+"/simple/", "--no-deps", "--target", target, "hello-goflit")
 	if _, err := os.Stat(filepath.Join(target, "hello_goflit", "__init__.py")); err != nil {
 		t.Fatal(err)
 	}
 
 	r = runFlit(t, flit, proj, env, "publish", "--skip-existing")
-	if r.code != 0 || strings.Count(r.stderr, "is already on the index with the same sha256: skipped") != 2 {
-		t.Fatalf("skip-existing: %d\n%s", r.code, r.stderr)
+	if r.Code != 0 || strings.Count(r.Stderr, "is already on the index with the same sha256: skipped") != 2 {
+		t.Fatalf("skip-existing: %d\n%s", r.Code, r.Stderr)
 	}
 
 	// A changed readme, same version: refused with the server's message.
 	os.WriteFile(filepath.Join(proj, "README.md"), []byte("# Changed\n"), 0o644)
 	r = runFlit(t, flit, proj, env, "publish", "--format", "wheel")
-	if r.code != 1 || !strings.Contains(r.stderr, "error: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 400 File already exists ('hello_goflit-1.0.0-py3-none-any.whl', with blake2_256 hash '") {
-		t.Fatalf("changed file: %d\n%s", r.code, r.stderr)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "error: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 400 File already exists ('hello_goflit-1.0.0-py3-none-any.whl', with blake2_256 hash '") {
+		t.Fatalf("changed file: %d\n%s", r.Code, r.Stderr)
 	}
 	r = runFlit(t, flit, proj, env, "publish", "--format", "wheel", "--skip-existing")
-	if r.code != 1 || !strings.Contains(r.stderr, "a different file with this name is already on the index") {
-		t.Fatalf("changed file, skip-existing: %d\n%s", r.code, r.stderr)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "a different file with this name is already on the index") {
+		t.Fatalf("changed file, skip-existing: %d\n%s", r.Code, r.Stderr)
 	}
 
 	bad := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-wrong"}
 	r = runFlit(t, flit, proj, bad, "publish", "--format", "wheel")
 	want403 := "error: hello_goflit-1.0.0-py3-none-any.whl: upload failed: 403 Invalid or non-existent authentication information. See " + base +
 		"/help/#invalid-auth for more information. (check the API token and that it may upload to this project: FLIT_PASSWORD, .pypirc or keyring, with username __token__)\n"
-	if r.code != 1 || !strings.HasSuffix(r.stderr, want403) {
-		t.Fatalf("wrong token: %d\n%s\nwant suffix %s", r.code, r.stderr, want403)
+	if r.Code != 1 || !strings.HasSuffix(r.Stderr, want403) {
+		t.Fatalf("wrong token: %d\n%s\nwant suffix %s", r.Code, r.Stderr, want403)
 	}
 
 	r = runFlit(t, flit, proj, map[string]string{"FLIT_INDEX_URL": base + "/legacy/"}, "publish", "--format", "wheel")
-	if r.code != 1 || !strings.Contains(r.stderr, "error: could not find a username for upload: set FLIT_USERNAME") {
-		t.Fatalf("no credentials: %d\n%s", r.code, r.stderr)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "error: could not find a username for upload: set FLIT_USERNAME") {
+		t.Fatalf("no credentials: %d\n%s", r.Code, r.Stderr)
 	}
 
 	// Trusted publishing in "GitHub Actions": a new version, no credentials.
@@ -147,13 +132,13 @@ func TestCLIPublishToServe(t *testing.T) {
 	gh := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "GITHUB_ACTIONS": "true",
 		"ACTIONS_ID_TOKEN_REQUEST_URL": base + "/_/test/github-id-token?x=1", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "K"}
 	r = runFlit(t, flit, proj, gh, "publish", "--format", "wheel")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "::add-mask::pypi-") || !strings.Contains(r.stderr, "using trusted publishing (GitHub Actions)") {
-		t.Fatalf("trusted publishing: %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "::add-mask::pypi-") || !strings.Contains(r.Stderr, "using trusted publishing (GitHub Actions)") {
+		t.Fatalf("trusted publishing: %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 
 	r = runFlit(t, flit, proj, env, "publish", "--dry-run", "--format", "wheel")
-	if r.code != 0 || !strings.Contains(r.stderr, "Dry run: would upload hello_goflit-1.1.0-py3-none-any.whl") {
-		t.Fatalf("dry run: %d\n%s", r.code, r.stderr)
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Dry run: would upload hello_goflit-1.1.0-py3-none-any.whl") {
+		t.Fatalf("dry run: %d\n%s", r.Code, r.Stderr)
 	}
 }
 
@@ -167,15 +152,15 @@ func TestCLICheck(t *testing.T) {
 	r := runFlit(t, flit, dir, nil, "check", good.FilenameOf(), bad.FilenameOf())
 	wantOut := "demo_pkg-1.0-py3-none-any.whl: PASSED\ndemo_pkg-1.0+local-py3-none-any.whl: FAILED (1 problem)\n"
 	wantErr := "error: demo_pkg-1.0+local-py3-none-any.whl: demo_pkg-1.0+local.dist-info/METADATA:3: Version: the use of local versions in \"1.0+local\" is not allowed on PyPI\n"
-	if r.code != 1 || r.stdout != wantOut || r.stderr != wantErr {
-		t.Fatalf("code %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	if r.Code != 1 || r.Stdout != wantOut || r.Stderr != wantErr {
+		t.Fatalf("code %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 	r = runFlit(t, flit, dir, nil, "check", good.FilenameOf())
-	if r.code != 0 {
+	if r.Code != 0 {
 		t.Fatalf("%+v", r)
 	}
 	r = runFlit(t, flit, t.TempDir(), nil, "check")
-	if r.code != 1 || !strings.Contains(r.stderr, "no wheels or sdists to check") {
+	if r.Code != 1 || !strings.Contains(r.Stderr, "no wheels or sdists to check") {
 		t.Fatalf("%+v", r)
 	}
 }

@@ -30,14 +30,6 @@ func (p *scriptedPrompt) Line(s string) (string, error)     { return p.next(s) }
 func (p *scriptedPrompt) Password(s string) (string, error) { return p.next(s) }
 func (p *scriptedPrompt) Say(s string)                      { p.said = append(p.said, s) }
 
-type memLog struct{ lines []string }
-
-func (l *memLog) Infof(f string, a ...any) { l.lines = append(l.lines, fmt.Sprintf(f, a...)) }
-func (l *memLog) Warnf(f string, a ...any) {
-	l.lines = append(l.lines, "warning: "+fmt.Sprintf(f, a...))
-}
-func (l *memLog) Debugf(f string, a ...any) {}
-
 // realKeyring drives Debian's `keyring` CLI with a file backend.
 func realKeyring(t *testing.T, preset map[string]string) (*CommandKeyring, string) {
 	testutil.PythonWith(t, "keyring")
@@ -154,7 +146,7 @@ func TestCredentialPrecedence(t *testing.T) {
 			}
 			o := Options{Pypirc: rc, PypircGiven: c.pypircGiven, Repository: c.repo, Project: "My_Proj",
 				Getenv: func(k string) string { return c.env[k] }}
-			log := &memLog{}
+			log := &testutil.Log{}
 			o.Log = log
 			var store string
 			if c.keyring != nil {
@@ -185,8 +177,8 @@ func TestCredentialPrecedence(t *testing.T) {
 			if *got != c.want {
 				t.Errorf("got  %+v\nwant %+v", *got, c.want)
 			}
-			if c.wantLog != "" && !strings.Contains(strings.Join(log.lines, "\n"), c.wantLog) {
-				t.Errorf("log lacks %q:\n%s", c.wantLog, strings.Join(log.lines, "\n"))
+			if c.wantLog != "" && !strings.Contains(log.String(), c.wantLog) {
+				t.Errorf("log lacks %q:\n%s", c.wantLog, log.String())
 			}
 			data, _ := os.ReadFile(rc)
 			if c.pypirc == "" && string(data) != c.wantPypirc {

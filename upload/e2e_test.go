@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,28 +14,9 @@ import (
 
 	"goflit/check/checktest"
 	"goflit/index"
+	"goflit/internal/testutil"
 	"goflit/upload"
 )
-
-// recLog records log lines for assertions.
-type recLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *recLog) add(p, f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, p+fmt.Sprintf(f, a...))
-}
-func (l *recLog) Infof(f string, a ...any)  { l.add("", f, a...) }
-func (l *recLog) Warnf(f string, a ...any)  { l.add("warning: ", f, a...) }
-func (l *recLog) Debugf(f string, a ...any) { l.add("debug: ", f, a...) }
-func (l *recLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
 
 func startIndex(t *testing.T, opt index.Options) (string, *index.Server) {
 	t.Helper()
@@ -80,7 +60,7 @@ func TestPublishInstallSkipExistingAndRefusals(t *testing.T) {
 	sd := checktest.Sdist{Name: "Demo-Pkg", Version: "1.0"}
 	sdist := writeArtifact(t, dir, sd.FilenameOf(), sd.Bytes())
 	target := &upload.Target{URL: base + "/legacy/", Username: "__token__", Password: "pypi-secret"}
-	log := &recLog{}
+	log := &testutil.Log{}
 	c := &upload.Client{Log: log, Sleep: noSleep}
 	ctx := context.Background()
 	for _, p := range []string{whl, sdist} {
@@ -95,14 +75,10 @@ func TestPublishInstallSkipExistingAndRefusals(t *testing.T) {
 
 	// Debian's pip installs it from the simple index.
 	t.Run("pip", func(t *testing.T) {
-		py := pythonWith(t, "pip")
+		py := testutil.PythonWith(t, "pip")
 		target := t.TempDir()
-		cmd := exec.Command(py, "-m", "pip", "install", "--disable-pip-version-check", "--no-cache-dir", "--index-url", base+"/simple/",
+		out := testutil.MustRun(t, "", nil, py, "-m", "pip", "install", "--disable-pip-version-check", "--no-cache-dir", "--index-url", base+"/simple/",
 			"--no-deps", "--target", target, "demo-pkg==1.0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("pip install: %v\n%s", err, out)
-		}
 		data, err := os.ReadFile(filepath.Join(target, "demo_pkg", "__init__.py"))
 		if err != nil || !strings.Contains(string(data), `"1.0"`) {
 			t.Fatalf("installed module: %q %v\npip said:\n%s", data, err, out)
@@ -188,7 +164,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	var waits []time.Duration
-	log := &recLog{}
+	log := &testutil.Log{}
 	c := &upload.Client{Log: log, Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
 	out, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: base + "/legacy/"}, Path: p})
 	if err != nil || out != upload.Uploaded {

@@ -2,7 +2,6 @@ package upload_test
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,10 +26,7 @@ func TestTwineUploadsToIndex(t *testing.T) {
 	run := func(pass string, files ...string) (string, error) {
 		args := append([]string{"-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
 			"--repository-url", base + "/legacy/", "-u", "__token__", "-p", pass}, files...)
-		cmd := exec.Command(py, args...)
-		cmd.Env = append(cmd.Environ(), "HOME="+dir)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
+		return testutil.Run(t, "", []string{"HOME=" + dir}, py, args...)
 	}
 	if out, err := run("pypi-twine", whl, sdist); err != nil {
 		t.Fatalf("twine upload: %v\n%s", err, out)
