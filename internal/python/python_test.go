@@ -3,47 +3,14 @@ package python
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"goflit/internal/pysrc"
 	"goflit/internal/testutil"
 )
-
-// recLog records Debugf lines.
-type recLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *recLog) Infof(f string, a ...any) {}
-func (l *recLog) Warnf(f string, a ...any) {}
-func (l *recLog) Debugf(f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(f, a...))
-}
-func (l *recLog) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-// makeVenv creates a virtual environment (without pip: fast) with Debian's
-// interpreter.
-func makeVenv(t *testing.T) string {
-	t.Helper()
-	py := testutil.PythonWith(t, "venv")
-	dir := filepath.Join(t.TempDir(), "venv")
-	if out, err := exec.Command(py, "-m", "venv", "--without-pip", dir).CombinedOutput(); err != nil {
-		t.Fatalf("creating venv: %v\n%s", err, out)
-	}
-	return dir
-}
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
@@ -51,7 +18,7 @@ func env(m map[string]string) func(string) string {
 
 func TestFind(t *testing.T) {
 	sys := testutil.PythonWith(t)
-	venv := makeVenv(t)
+	venv := filepath.Dir(filepath.Dir(testutil.Venv(t)))
 	c := &Client{CacheDir: t.TempDir()}
 	venvPy := filepath.Join(venv, "bin", "python")
 
@@ -114,23 +81,20 @@ func TestFind(t *testing.T) {
 
 func TestQuery(t *testing.T) {
 	sys := testutil.PythonWith(t)
-	venv := makeVenv(t)
+	venv := filepath.Dir(filepath.Dir(testutil.Venv(t)))
 	cache := t.TempDir()
-	log := &recLog{}
+	log := &testutil.Log{}
 	c := &Client{CacheDir: cache, Log: log}
 
 	si, err := c.Query(sys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := exec.Command(sys, "-c", `import sys, sysconfig, site, importlib.machinery as m
+	ref := testutil.MustRun(t, "", nil, sys, "-c", `import sys, sysconfig, site, importlib.machinery as m
 print(sys.executable); print('%d.%d.%d' % sys.version_info[:3]); print(sysconfig.get_paths()['purelib'])
 print(sysconfig.get_config_var('EXT_SUFFIX')); print(site.ENABLE_USER_SITE); print(' '.join(m.EXTENSION_SUFFIXES))
-print(sysconfig.get_paths('posix_user')['scripts']); print(sysconfig.get_platform())`).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Split(strings.TrimSpace(string(ref)), "\n")
+print(sysconfig.get_paths('posix_user')['scripts']); print(sysconfig.get_platform())`)
+	want := strings.Split(strings.TrimSpace(ref), "\n")
 	got := []string{si.Executable, si.Version, si.Paths.Purelib, si.ExtSuffix, pyBool(si.UserSiteEnabled),
 		strings.Join(si.ExtensionSuffixes, " "), si.UserPaths.Scripts, si.Platform}
 	if !reflect.DeepEqual(got, want) {
@@ -165,7 +129,7 @@ print(sysconfig.get_paths('posix_user')['scripts']); print(sysconfig.get_platfor
 
 	// A second client (a new CLI run) reads the disk cache and does not
 	// start Python.
-	log2 := &recLog{}
+	log2 := &testutil.Log{}
 	c2 := &Client{CacheDir: cache, Log: log2}
 	vi2, err := c2.Query(vpy)
 	if err != nil {
@@ -174,19 +138,19 @@ print(sysconfig.get_paths('posix_user')['scripts']); print(sysconfig.get_platfor
 	if !reflect.DeepEqual(vi, vi2) {
 		t.Errorf("cached description differs:\n%+v\n%+v", vi, vi2)
 	}
-	if strings.Contains(log2.text(), "running") || !strings.Contains(log2.text(), "described by cache") {
-		t.Errorf("second client ran Python:\n%s", log2.text())
+	if strings.Contains(log2.String(), "running") || !strings.Contains(log2.String(), "described by cache") {
+		t.Errorf("second client ran Python:\n%s", log2.String())
 	}
-	if !strings.Contains(log.text(), "running "+vpy) {
-		t.Errorf("first client did not show the command:\n%s", log.text())
+	if !strings.Contains(log.String(), "running "+vpy) {
+		t.Errorf("first client did not show the command:\n%s", log.String())
 	}
 	// Memory cache: the same client does not ask twice.
-	before := len(log.lines)
+	before := log.Len()
 	if _, err := c.Query(vpy); err != nil {
 		t.Fatal(err)
 	}
-	if len(log.lines) != before {
-		t.Errorf("memory cache missed: %s", log.text())
+	if log.Len() != before {
+		t.Errorf("memory cache missed: %s", log.String())
 	}
 	// Touching the interpreter's venv config invalidates the entry.
 	cfg := filepath.Join(venv, "pyvenv.cfg")
@@ -194,12 +158,12 @@ print(sysconfig.get_paths('posix_user')['scripts']); print(sysconfig.get_platfor
 	if err := os.WriteFile(cfg, append(data, "\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log3 := &recLog{}
+	log3 := &testutil.Log{}
 	if _, err := (&Client{CacheDir: cache, Log: log3}).Query(vpy); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(log3.text(), "running") {
-		t.Errorf("changed pyvenv.cfg did not invalidate the cache:\n%s", log3.text())
+	if !strings.Contains(log3.String(), "running") {
+		t.Errorf("changed pyvenv.cfg did not invalidate the cache:\n%s", log3.String())
 	}
 	// Disabled disk cache.
 	dir := t.TempDir()
@@ -219,22 +183,6 @@ func pyBool(b bool) string {
 		return "True"
 	}
 	return "False"
-}
-
-// writeTree writes files (path -> content) under a new project directory.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
 }
 
 func TestImportInfo(t *testing.T) {
@@ -327,7 +275,8 @@ func TestImportInfo(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			root := writeTree(t, tc.files)
+			root := t.TempDir()
+			testutil.WriteFiles(t, root, tc.files)
 			m, err := pysrc.FindModule(tc.module, root, true)
 			if err != nil {
 				t.Fatal(err)
@@ -349,7 +298,8 @@ func TestImportInfo(t *testing.T) {
 	}
 
 	t.Run("missing interpreter", func(t *testing.T) {
-		root := writeTree(t, map[string]string{"m.py": "x = 1\n"})
+		root := t.TempDir()
+		testutil.WriteFile(t, filepath.Join(root, "m.py"), "x = 1\n")
 		m, err := pysrc.FindModule("m", root, true)
 		if err != nil {
 			t.Fatal(err)
