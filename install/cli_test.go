@@ -200,3 +200,36 @@ func TestCLIErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCLIUserInstall: --user with Debian's python3 (not a venv) and
+// PYTHONUSERBASE pointing at a temporary directory: the user scheme's
+// directories are created, and the script and module work from there.
+func TestCLIUserInstall(t *testing.T) {
+	t.Parallel()
+	py := testutil.PythonWith(t)
+	work := t.TempDir()
+	proj := filepath.Join(work, "demo")
+	testutil.CopyDir(t, "testdata/demo", proj)
+	base := filepath.Join(work, "userbase")
+	env := append([]string{"PYTHONUSERBASE=" + base, "PIP_BREAK_SYSTEM_PACKAGES=1"}, rootOK...)
+	mustFlit(t, proj, env, "install", "--user", "--deps", "none", "--python", py)
+	site, _ := filepath.Glob(filepath.Join(base, "lib", "python3*", "site-packages", "demo_pkg", "__init__.py"))
+	if len(site) != 1 {
+		t.Fatalf("no demo_pkg in the user site under %s", base)
+	}
+	cmd := exec.Command(filepath.Join(base, "bin", "demo-cli"))
+	cmd.Env = append(os.Environ(), "PYTHONUSERBASE="+base)
+	if out, err := cmd.CombinedOutput(); err != nil || string(out) != "demo main ran\n" {
+		t.Errorf("demo-cli from the user base: %q %v", out, err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "share", "demo", "readme.txt")); err != nil {
+		t.Error(err)
+	}
+	// Nothing was left behind next to the user base (stage directories).
+	ents, _ := os.ReadDir(work)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".goflit") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
