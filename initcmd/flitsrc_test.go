@@ -73,8 +73,8 @@ func TestInitAgainstFlitSource(t *testing.T) {
 			for i, r := range sc.runs {
 				flitDir, ourDir := t.TempDir(), t.TempDir()
 				for _, f := range r.files {
-					mkfile(t, filepath.Join(flitDir, f), "")
-					mkfile(t, filepath.Join(ourDir, f), "")
+					testutil.WriteFile(t, filepath.Join(flitDir, f), "")
+					testutil.WriteFile(t, filepath.Join(ourDir, f), "")
 				}
 				cmd := exec.Command(py, "-c", "from flit.init import TerminalIniter; TerminalIniter().initialise()")
 				cmd.Dir = flitDir
@@ -94,7 +94,7 @@ func TestInitAgainstFlitSource(t *testing.T) {
 				if string(flitOut) != ours {
 					t.Errorf("run %d: conversation differs:\n%s", i, testutil.Diff(string(flitOut), ours))
 				}
-				want := readFile(t, filepath.Join(flitDir, "pyproject.toml"))
+				want := testutil.ReadFile(t, filepath.Join(flitDir, "pyproject.toml"))
 				if res.Pyproject != want {
 					t.Errorf("run %d: pyproject.toml differs:\n%s", i, testutil.Diff(want, res.Pyproject))
 				}
@@ -104,8 +104,8 @@ func TestInitAgainstFlitSource(t *testing.T) {
 					t.Errorf("run %d: LICENSE written by flit: %v, by us: %v", i, flitLic == nil, ourLic == nil)
 				}
 				var fd, od map[string]any
-				_ = json.Unmarshal([]byte(readFile(t, filepath.Join(flitData, "flit", "init_defaults.json"))), &fd)
-				_ = json.Unmarshal([]byte(readFile(t, filepath.Join(ourData, "flit", "init_defaults.json"))), &od)
+				_ = json.Unmarshal([]byte(testutil.ReadFile(t, filepath.Join(flitData, "flit", "init_defaults.json"))), &fd)
+				_ = json.Unmarshal([]byte(testutil.ReadFile(t, filepath.Join(ourData, "flit", "init_defaults.json"))), &od)
 				if !reflect.DeepEqual(fd, od) {
 					t.Errorf("run %d: defaults differ:\nflit %v\nours %v", i, fd, od)
 				}

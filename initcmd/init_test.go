@@ -74,7 +74,7 @@ func TestGuessModule(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, f := range tt.files {
-				mkfile(t, filepath.Join(dir, f), "")
+				testutil.WriteFile(t, filepath.Join(dir, f), "")
 			}
 			if got := initcmd.GuessModule(dir); got != tt.want {
 				t.Errorf("GuessModule = %q, want %q", got, tt.want)
@@ -88,12 +88,12 @@ func TestFindReadme(t *testing.T) {
 	if got := initcmd.FindReadme(dir); got != "" {
 		t.Errorf("empty dir: %q", got)
 	}
-	mkfile(t, filepath.Join(dir, "README.markdown"), "")
-	mkfile(t, filepath.Join(dir, "docs", "readme.md"), "")
+	testutil.WriteFile(t, filepath.Join(dir, "README.markdown"), "")
+	testutil.WriteFile(t, filepath.Join(dir, "docs", "readme.md"), "")
 	if got := initcmd.FindReadme(dir); got != "" {
 		t.Errorf("no top-level readme: %q", got)
 	}
-	mkfile(t, filepath.Join(dir, "ReadMe.RST"), "")
+	testutil.WriteFile(t, filepath.Join(dir, "ReadMe.RST"), "")
 	if got := initcmd.FindReadme(dir); got != "ReadMe.RST" {
 		t.Errorf("FindReadme = %q", got)
 	}
@@ -131,8 +131,8 @@ func TestParseLicense(t *testing.T) {
 func TestInitScripted(t *testing.T) {
 	dir := t.TempDir()
 	data := t.TempDir()
-	mkfile(t, filepath.Join(dir, "pkg", "__init__.py"), "")
-	mkfile(t, filepath.Join(dir, "README.md"), "")
+	testutil.WriteFile(t, filepath.Join(dir, "pkg", "__init__.py"), "")
+	testutil.WriteFile(t, filepath.Join(dir, "README.md"), "")
 	p := &scripted{answers: []string{
 		"bad-name", "", // invalid, then accept the guess
 		`Zoë "Z" O'Brien \ Ünï`,
@@ -146,13 +146,13 @@ func TestInitScripted(t *testing.T) {
 	}
 	testutil.Golden(t, filepath.Join("testdata", "init", "conversation.golden"), []byte(p.log.String()))
 	testutil.Golden(t, filepath.Join("testdata", "init", "pyproject.golden"), []byte(res.Pyproject))
-	if got := readFile(t, filepath.Join(dir, "pyproject.toml")); got != res.Pyproject {
+	if got := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml")); got != res.Pyproject {
 		t.Error("file differs from Result.Pyproject")
 	}
 	if strings.Join(res.Written, ",") != "LICENSE,pyproject.toml" {
 		t.Errorf("Written = %v", res.Written)
 	}
-	testutil.Golden(t, filepath.Join("testdata", "init", "defaults.golden"), []byte(readFile(t, filepath.Join(data, "init_defaults.json"))))
+	testutil.Golden(t, filepath.Join("testdata", "init", "defaults.golden"), []byte(testutil.ReadFile(t, filepath.Join(data, "init_defaults.json"))))
 	doc := pyTOML(t, filepath.Join(dir, "pyproject.toml"))
 	authors := doc["project"].(map[string]any)["authors"].([]any)
 	if got := authors[0].(map[string]any)["name"]; got != `Zoë "Z" O'Brien \ Ünï` {
@@ -214,7 +214,7 @@ func TestInitFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, f := range tt.files {
-				mkfile(t, filepath.Join(dir, f), "")
+				testutil.WriteFile(t, filepath.Join(dir, f), "")
 			}
 			o := tt.opts
 			o.Dir, o.DataDir, o.Year = dir, t.TempDir(), 2030
@@ -231,7 +231,7 @@ func TestInitFlags(t *testing.T) {
 			testutil.Golden(t, filepath.Join("testdata", "init", tt.golden+".golden"), []byte(res.Pyproject))
 			pyTOML(t, filepath.Join(dir, "pyproject.toml"))
 			if tt.name == "goflit backend" {
-				mkfile(t, filepath.Join(dir, "mod.py"), "\"\"\"Mod.\"\"\"\n__version__ = \"1.0\"\n")
+				testutil.WriteFile(t, filepath.Join(dir, "mod.py"), "\"\"\"Mod.\"\"\"\n__version__ = \"1.0\"\n")
 				checkGoflitBuild(t, dir, "mod-1.0.dist-info", false, "Name: mod\n")
 			}
 		})
@@ -244,22 +244,16 @@ func TestInitFlags(t *testing.T) {
 func TestInitBinaryNoTerminal(t *testing.T) {
 	bin := testutil.FlitBinary(t)
 	dir := t.TempDir()
-	mkfile(t, filepath.Join(dir, "hello.py"), "\"\"\"Say hello.\"\"\"\n__version__ = \"0.3\"\n")
-	mkfile(t, filepath.Join(dir, "README.md"), "# hello\n")
+	testutil.WriteFile(t, filepath.Join(dir, "hello.py"), "\"\"\"Say hello.\"\"\"\n__version__ = \"0.3\"\n")
+	testutil.WriteFile(t, filepath.Join(dir, "README.md"), "# hello\n")
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "XDG_DATA_HOME=" + t.TempDir()}
 
 	run := func(args ...string) (string, int) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir, cmd.Env = dir, env
 		cmd.Stdin = strings.NewReader("these lines must never be read\n")
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return string(out), code
+		r := testutil.Capture(t, cmd)
+		return r.Stdout + r.Stderr, r.Code
 	}
 	out, code := run("init", "--author", "Ann Ö", "--email", "ann@example.com")
 	if code != 1 || !strings.Contains(out, "--license") {
@@ -285,7 +279,7 @@ func TestInitBinaryNoTerminal(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
-	if got := readFile(t, filepath.Join(dir, "pyproject.toml")); !strings.Contains(got, `authors = [{name = "Ann Ö", email = "ann@example.com"}]`) {
+	if got := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml")); !strings.Contains(got, `authors = [{name = "Ann Ö", email = "ann@example.com"}]`) {
 		t.Errorf("defaults not used:\n%s", got)
 	}
 	out, code = run("init", "--license", "BSD")

@@ -203,7 +203,7 @@ func TestTomlifyErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "flit.ini")
-			mkfile(t, p, tt.ini)
+			testutil.WriteFile(t, p, tt.ini)
 			_, err := initcmd.Tomlify(p)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
@@ -221,30 +221,22 @@ func TestMigrateTomlifyBinary(t *testing.T) {
 	run := func(args ...string) (string, string, int) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return stdout.String(), stderr.String(), code
+		r := testutil.Capture(t, cmd)
+		return r.Stdout, r.Stderr, r.Code
 	}
-	before := readFile(t, filepath.Join(dir, "pyproject.toml"))
+	before := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml"))
 	out, errOut, code := run("migrate", "--dry-run")
 	if code != 0 || !strings.HasPrefix(out, "--- a/pyproject.toml\n+++ b/pyproject.toml\n") || !strings.Contains(errOut, "Dry run") {
 		t.Fatalf("migrate --dry-run: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if readFile(t, filepath.Join(dir, "pyproject.toml")) != before {
+	if testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml")) != before {
 		t.Fatal("--dry-run changed the file")
 	}
 	out2, _, code := run("migrate")
 	if code != 0 || out2 != out {
 		t.Fatalf("migrate: exit %d, diff differs from dry run:\n%s", code, out2)
 	}
-	after := readFile(t, filepath.Join(dir, "pyproject.toml"))
+	after := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml"))
 	var doc map[string]any
 	if err := toml.Unmarshal([]byte(after), &doc); err != nil || doc["project"] == nil {
 		t.Fatalf("migrated file: %v\n%s", err, after)
@@ -261,7 +253,7 @@ func TestMigrateTomlifyBinary(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "[project]\nname = \"basic\"") || !strings.Contains(errOut, "Written") {
 		t.Errorf("tomlify --force: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if got := readFile(t, filepath.Join(dir, "pyproject.toml")); !strings.HasPrefix(out, got) {
+	if got := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml")); !strings.HasPrefix(out, got) {
 		t.Errorf("printed text is not the file written:\n%s", got)
 	}
 	_ = os.Remove(filepath.Join(dir, "flit.ini"))

@@ -2,7 +2,6 @@ package initcmd_test
 
 import (
 	"archive/zip"
-	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -43,15 +42,9 @@ func goflitWheel(t *testing.T, dir string) string {
 func pyTOML(t *testing.T, path string) map[string]any {
 	t.Helper()
 	py := testutil.PythonWith(t, "tomllib")
-	out, err := exec.Command(py, "-c", `import sys, json, tomllib
-print(json.dumps(tomllib.load(open(sys.argv[1], "rb"))))`, path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("tomllib rejects %s: %v\n%s", path, err, out)
-	}
 	var doc map[string]any
-	if err := json.Unmarshal(out, &doc); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, `import sys, json, tomllib
+print(json.dumps(tomllib.load(open(json.load(sys.stdin), "rb"))))`, path, &doc)
 	return doc
 }
 
@@ -81,10 +74,7 @@ func buildWithDebianFlit(t *testing.T, dir string) string {
 // debianWheel runs flit_core.wheel in dir and returns the wheel built.
 func debianWheel(t *testing.T, py, dir string) string {
 	t.Helper()
-	cmd := exec.Command(py, "-m", "flit_core.wheel")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1700000000")
-	out, err := cmd.CombinedOutput()
+	out, err := testutil.Run(t, dir, []string{"SOURCE_DATE_EPOCH=1700000000"}, py, "-m", "flit_core.wheel")
 	if err != nil {
 		t.Fatalf("Debian flit_core cannot build %s: %v\n%s", dir, err, out)
 	}
@@ -161,11 +151,11 @@ for a, b in zip(args[::2], args[1::2]):
 	for _, p := range pairs {
 		args = append(args, p[0], p[1])
 	}
-	out, err := exec.Command(testutil.DebianPython, args...).CombinedOutput()
+	out, err := testutil.Run(t, "", nil, testutil.DebianPython, args...)
 	if err != nil {
 		t.Fatalf("artifact_diff.py: %v\n%s", err, out)
 	}
-	res := strings.Split(string(out), "\x00END\n")
+	res := strings.Split(out, "\x00END\n")
 	if len(res) != len(pairs)+1 {
 		t.Fatalf("artifact_diff.py gave %d results for %d pairs:\n%s", len(res)-1, len(pairs), out)
 	}

@@ -181,8 +181,8 @@ const (
 func TestInitTerminal(t *testing.T) {
 	dir := t.TempDir()
 	data := t.TempDir()
-	mkfile(t, filepath.Join(dir, "src", "fancy_pkg", "__init__.py"), "\"\"\"Fancy.\"\"\"\n__version__ = \"0.1\"\n")
-	mkfile(t, filepath.Join(dir, "README.rst"), "Fancy\n=====\n")
+	testutil.WriteFile(t, filepath.Join(dir, "src", "fancy_pkg", "__init__.py"), "\"\"\"Fancy.\"\"\"\n__version__ = \"0.1\"\n")
+	testutil.WriteFile(t, filepath.Join(dir, "README.rst"), "Fancy\n=====\n")
 	s := startFlit(t, dir, baseEnv(t, data), "init")
 
 	s.expect("Module name [fancy_pkg]: ")
@@ -213,7 +213,7 @@ func TestInitTerminal(t *testing.T) {
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, s.output())
 	}
-	got := readFile(t, filepath.Join(dir, "pyproject.toml"))
+	got := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml"))
 	want := `[build-system]
 requires = ["flit_core >=3.11,<5"]
 build-backend = "flit_core.buildapi"
@@ -232,10 +232,10 @@ Home = "https://example.org/fancy_pkg"
 	if got != want {
 		t.Errorf("pyproject.toml:\n%s", testutil.Diff(want, got))
 	}
-	if lic := readFile(t, filepath.Join(dir, "LICENSE")); !strings.Contains(lic, "Copyright (c) 2023 Jané Doe\n") {
+	if lic := testutil.ReadFile(t, filepath.Join(dir, "LICENSE")); !strings.Contains(lic, "Copyright (c) 2023 Jané Doe\n") {
 		t.Errorf("LICENSE has no copyright line:\n%s", lic)
 	}
-	defaults := readFile(t, filepath.Join(data, "flit", "init_defaults.json"))
+	defaults := testutil.ReadFile(t, filepath.Join(data, "flit", "init_defaults.json"))
 	for _, w := range []string{`"author": "Jané Doe"`, `"home_page_template": "https://example.org/{modulename}"`, `"license": "mit"`} {
 		if !strings.Contains(defaults, w) {
 			t.Errorf("init_defaults.json lacks %s:\n%s", w, defaults)
@@ -249,8 +249,8 @@ Home = "https://example.org/fancy_pkg"
 	// Second run, another project: the defaults are offered and accepted,
 	// and the existing pyproject.toml is overwritten after confirmation.
 	dir2 := t.TempDir()
-	mkfile(t, filepath.Join(dir2, "other.py"), "\"\"\"Other.\"\"\"\n__version__ = \"1.0\"\n")
-	mkfile(t, filepath.Join(dir2, "pyproject.toml"), "# old\n")
+	testutil.WriteFile(t, filepath.Join(dir2, "other.py"), "\"\"\"Other.\"\"\"\n__version__ = \"1.0\"\n")
+	testutil.WriteFile(t, filepath.Join(dir2, "pyproject.toml"), "# old\n")
 	s = startFlit(t, dir2, baseEnv(t, data), "init")
 	s.expect("pyproject.toml exists - overwrite it? [y/N]: ")
 	s.send("y\r")
@@ -268,7 +268,7 @@ Home = "https://example.org/fancy_pkg"
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, s.output())
 	}
-	got = readFile(t, filepath.Join(dir2, "pyproject.toml"))
+	got = testutil.ReadFile(t, filepath.Join(dir2, "pyproject.toml"))
 	if !strings.Contains(got, `name = "other"`) || !strings.Contains(got, `Home = "https://example.org/other"`) {
 		t.Errorf("second pyproject.toml:\n%s", got)
 	}
@@ -277,14 +277,14 @@ Home = "https://example.org/fancy_pkg"
 
 func TestInitTerminalDecline(t *testing.T) {
 	dir := t.TempDir()
-	mkfile(t, filepath.Join(dir, "pyproject.toml"), "# mine\n")
+	testutil.WriteFile(t, filepath.Join(dir, "pyproject.toml"), "# mine\n")
 	s := startFlit(t, dir, baseEnv(t, t.TempDir()), "init")
 	s.expect("pyproject.toml exists - overwrite it? [y/N]: ")
 	s.send("n\r")
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if got := readFile(t, filepath.Join(dir, "pyproject.toml")); got != "# mine\n" {
+	if got := testutil.ReadFile(t, filepath.Join(dir, "pyproject.toml")); got != "# mine\n" {
 		t.Errorf("pyproject.toml changed: %q", got)
 	}
 }
@@ -320,23 +320,4 @@ func TestInitTerminalCtrlC(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mkfile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

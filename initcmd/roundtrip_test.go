@@ -49,7 +49,7 @@ outer:
 				continue outer
 			}
 		}
-		mkfile(t, filepath.Join(dir, f.Name), string(f.Data))
+		testutil.WriteFile(t, filepath.Join(dir, f.Name), string(f.Data))
 	}
 }
 
@@ -216,14 +216,14 @@ func TestOldStyleRoundTrip(t *testing.T) {
 	for _, s := range all {
 		j := &job{s: s, oldDir: filepath.Join(t.TempDir(), "old"), newDir: filepath.Join(t.TempDir(), "new")}
 		s.extract(t, j.oldDir, "flit.ini", "entry_points.txt")
-		src := readFile(t, filepath.Join(j.oldDir, "pyproject.toml"))
+		src := testutil.ReadFile(t, filepath.Join(j.oldDir, "pyproject.toml"))
 		res, err := initcmd.Migrate([]byte(src), "pyproject.toml")
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 		j.migrated = res
 		s.extract(t, j.newDir, "flit.ini", "entry_points.txt", "pyproject.toml")
-		mkfile(t, filepath.Join(j.newDir, "pyproject.toml"), res.New)
+		testutil.WriteFile(t, filepath.Join(j.newDir, "pyproject.toml"), res.New)
 		dirs = append(dirs, j.oldDir, j.newDir)
 		if s.has("flit.ini") {
 			nINI++
@@ -234,7 +234,7 @@ func TestOldStyleRoundTrip(t *testing.T) {
 				t.Fatalf("%s: tomlify: %v", s.name, err)
 			}
 			j.tomlified = tres
-			mkfile(t, filepath.Join(j.iniDir, "pyproject.toml"), tres.Pyproject)
+			testutil.WriteFile(t, filepath.Join(j.iniDir, "pyproject.toml"), tres.Pyproject)
 			dirs = append(dirs, j.iniDir)
 		}
 		jobs = append(jobs, j)
@@ -299,7 +299,7 @@ func TestOldStyleRoundTrip(t *testing.T) {
 func writeTemp(t *testing.T, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "pyproject.toml")
-	mkfile(t, p, content)
+	testutil.WriteFile(t, p, content)
 	return p
 }
 
@@ -312,14 +312,14 @@ func checkPatch(t *testing.T, oldText, newText, diff string) {
 	}
 	dir := t.TempDir()
 	f := filepath.Join(dir, "pyproject.toml")
-	mkfile(t, f, oldText)
+	testutil.WriteFile(t, f, oldText)
 	cmd := exec.Command(patch, "--quiet", "-p1", "--no-backup-if-mismatch")
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(diff)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("patch rejects the diff: %v\n%s\n%s", err, out, diff)
 	}
-	if got := readFile(t, f); got != newText {
+	if got := testutil.ReadFile(t, f); got != newText {
 		t.Errorf("patched file differs:\n%s", testutil.Diff(newText, got))
 	}
 	_ = os.Remove(f)
