@@ -43,6 +43,7 @@ func fileExists(p string) bool {
 // for glibc 2.17), installs the wheels with pip into a fresh venv and calls the extension
 // functions from Python.
 func TestPipInstall(t *testing.T) {
+	t.Parallel()
 	testutil.NeedCommand(t, "gcc", "apt-get install gcc")
 	testutil.NeedCommand(t, "g++", "apt-get install g++")
 	py := testutil.PythonWith(t, "venv", "pip")

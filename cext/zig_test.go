@@ -76,6 +76,7 @@ func TestZigManylinux2017(t *testing.T) {
 // TestZigCxx builds the C++ example with zig c++ (static libc++) and checks
 // that only PyInit__vec is exported and no libstdc++ is needed.
 func TestZigCxx(t *testing.T) {
+	t.Parallel() // zig's first libc++ build is the slowest step of the package
 	zig := zigPath(t)
 	py := debianPython(t)
 	p := project(t, examplesDir("ext-cpp"))
