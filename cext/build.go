@@ -158,9 +158,6 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 					errs.Add(d)
 					continue
 				}
-				if ext.Language == "c++" && lang == "c" && sfx != ".c" {
-					lang = "c++"
-				}
 				pl.srcs = append(pl.srcs, srcFile{rel: f, lang: lang})
 				if lang == "c++" {
 					pl.cxx = true

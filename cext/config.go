@@ -1,23 +1,3 @@
-// Package cext builds CPython C and C++ extension modules declared in
-// pyproject.toml ([tool.goflit] extensions, or zlig's [tool.zlig] table):
-// compiler discovery (configured, $CC/$CXX, zig, cc/gcc/clang), parallel
-// compilation with a content-addressed object and module cache, linking with
-// only PyInit_<name> exported, and an ELF audit (manylinux policy, symbol
-// versions, needed libraries) that decides the wheel's platform tag.
-//
-// Configuration grammar (TOML):
-//
-//	[tool.goflit]
-//	extensions = [{ name = "pkg._speed", sources = ["src/pkg/*.c"] }]   # inline form
-//	[[tool.goflit.extension]]                                          # array-of-tables form
-//	name, sources, language, c-std, cxx-std, include-dirs, define-macros,
-//	undef-macros, libraries, library-dirs, extra-compile-args, extra-link-args,
-//	depends, py-limited-api, optional
-//	[tool.goflit.build]
-//	compiler, build-type, jobs, target, strip, manylinux, python
-//
-//	[tool.zlig]
-//	extensions = [{ name = "demo.demo", sources = ["src/**/*.c"] }]
 package cext
 
 import (
