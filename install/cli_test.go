@@ -76,7 +76,8 @@ func TestCLIInstallModes(t *testing.T) {
 		t.Errorf("pth install: %q", out)
 	}
 
-	errOut := mustFlit(t, proj, rootOK, "-v", "install", "-s", "--deps", "none", "--python", py)
+	// FLIT_INSTALL_PYTHON (a venv directory) stands for --python.
+	errOut := mustFlit(t, proj, append([]string{"FLIT_INSTALL_PYTHON=" + venv}, rootOK...), "-v", "install", "-s", "--deps", "none")
 	if !strings.Contains(errOut, "Replacing Demo.Pkg 1.2.0") && !strings.Contains(errOut, "Replacing demo_pkg 1.2.0") {
 		t.Errorf("no replacement message:\n%s", errOut)
 	}
