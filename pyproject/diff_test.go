@@ -1,9 +1,6 @@
 package pyproject
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -15,30 +12,6 @@ import (
 	"goflit/internal/testutil"
 	"goflit/names"
 )
-
-// flitCoreScript prints, as JSON, the METADATA Debian's flit_core 3.8
-// makes for the pyproject.toml in each directory named on the command
-// line, or why flit_core 3.8 cannot read it (features newer than 3.8).
-const flitCoreScript = `
-import io, json, os, pathlib, sys, logging
-logging.disable(logging.CRITICAL)
-from flit_core.config import read_flit_config
-from flit_core.common import Module, make_metadata
-out = []
-for d in sys.argv[1:]:
-    os.chdir(d)
-    try:
-        p = pathlib.Path('pyproject.toml')
-        ini = read_flit_config(p)
-        mod = Module(ini.module, p.parent)
-        md = make_metadata(mod, ini)
-        buf = io.StringIO()
-        md.write_metadata_file(buf)
-        out.append({'metadata': buf.getvalue()})
-    except Exception as e:
-        out.append({'error': '%s: %s' % (type(e).__name__, e)})
-json.dump(out, sys.stdout)
-`
 
 // allowedDifferences lists, in one place, the METADATA fields where
 // flit_core 4.x (and so goflit) deliberately differs from Debian's
@@ -83,30 +56,18 @@ func TestDifferentialFlitCore38(t *testing.T) {
 	var dirs []string
 	var opts []Options
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := writeSample(t, parseArchive(data))
+		s := goodSample(t, f)
 		dirs = append(dirs, s.dir)
 		opts = append(opts, s.opts)
 	}
-	cmd := exec.Command(py, append([]string{"-c", flitCoreScript}, dirs...)...)
-	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("flit_core 3.8: %v\n%s", err, out)
-	}
-	var results []struct{ Metadata, Error string }
-	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(dirs) {
-		t.Fatalf("flit_core 3.8 output (%v):\n%s", err, out)
-	}
+	// Debian's flit_core 3.8 cannot read samples using newer features.
+	results := runFlitCore(t, py, dirs)
 	compared := 0
 	for i, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			if results[i].Error != "" {
-				t.Skipf("flit_core 3.8 cannot read this sample: %s", results[i].Error)
+				t.Skipf("flit_core 3.8 cannot read this sample: %s: %s", results[i].Type, results[i].Error)
 			}
 			o := opts[i]
 			if o.Python == "" {

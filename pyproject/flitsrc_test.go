@@ -1,9 +1,7 @@
 package pyproject
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,13 +23,17 @@ import (
 // Import-Namespace, see flit.md §7.1) and check that each bad sample's
 // flit_core error is among our diagnostics.
 
-const flitSrcScript = `
+// flitMetadataScript prints, as JSON, the METADATA the importable flit_core
+// makes for the pyproject.toml in each directory of the JSON list on stdin,
+// or the exception it raised. A directory prefixed "ALLOW:" is read with
+// FLIT_ALLOW_INVALID=1.
+const flitMetadataScript = `
 import io, json, os, pathlib, sys, logging
 logging.disable(logging.CRITICAL)
 from flit_core.config import read_flit_config
 from flit_core.common import Module, make_metadata
 out = []
-for d in sys.argv[1:]:
+for d in json.load(sys.stdin):
     os.environ.pop('FLIT_ALLOW_INVALID', None)
     if d.startswith('ALLOW:'):
         d = d[6:]
@@ -46,33 +48,31 @@ for d in sys.argv[1:]:
         md.write_metadata_file(buf)
         out.append({'metadata': buf.getvalue()})
     except Exception as e:
-        out.append({'error': str(e), 'type': type(e).__name__})
+        out.append({'error': str(e) or type(e).__name__, 'type': type(e).__name__})
 json.dump(out, sys.stdout)
 `
 
+// flitResult is flit_core's answer for one directory: METADATA, or the
+// exception (Error is its message, or its type when the message is empty).
 type flitResult struct{ Metadata, Error, Type string }
 
-// runFlitSrc runs flit_core from src over dirs; a directory holding a
-// ".allow-invalid" marker (see writeSample) runs with FLIT_ALLOW_INVALID.
-func runFlitSrc(t *testing.T, src string, dirs []string) []flitResult {
+// runFlitCore runs flitMetadataScript with py over dirs, env added to the
+// environment (PYTHONPATH picks a flit_core source checkout); a directory
+// holding a ".allow-invalid" marker (see writeSample) is read with
+// FLIT_ALLOW_INVALID.
+func runFlitCore(t *testing.T, py string, dirs []string, env ...string) []flitResult {
 	t.Helper()
-	py := testutil.PythonWith(t)
-	args := []string{"-c", flitSrcScript}
-	for _, d := range dirs {
+	arg := make([]string, len(dirs))
+	for i, d := range dirs {
+		arg[i] = d
 		if _, err := os.Stat(filepath.Join(d, ".allow-invalid")); err == nil {
-			d = "ALLOW:" + d
+			arg[i] = "ALLOW:" + d
 		}
-		args = append(args, d)
-	}
-	cmd := exec.Command(py, args...)
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+src, "PYTHONDONTWRITEBYTECODE=1")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("flit_core from %s: %v\n%s", src, err, out)
 	}
 	var res []flitResult
-	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(dirs) {
-		t.Fatalf("flit_core output (%v):\n%s", err, out)
+	testutil.PythonJSON(t, py, flitMetadataScript, arg, &res, append(env, "PYTHONDONTWRITEBYTECODE=1")...)
+	if len(res) != len(dirs) {
+		t.Fatalf("flit_core answered for %d of %d projects", len(res), len(dirs))
 	}
 	return res
 }
@@ -110,39 +110,50 @@ func flitSrcProfiles(t *testing.T) map[string]string {
 	return srcs
 }
 
-func TestFlitCoreSourceGood(t *testing.T) {
+// flitSrcJob is one sample with the answer of the flit_core source its
+// build-system table selects.
+type flitSrcJob struct {
+	name   string
+	s      sample
+	prof   string
+	result flitResult
+}
+
+// flitSrcJobs writes each sample file, picks the flit_core source of its
+// profile (samples whose profile has no source are left out) and runs each
+// source once over all its samples.
+func flitSrcJobs(t *testing.T, files []string, ext string, write func(*testing.T, string) sample) []flitSrcJob {
+	t.Helper()
 	srcs := flitSrcProfiles(t)
-	files := samples(t, "good", ".txtar")
-	type job struct {
-		name string
-		s    sample
-		prof string
-	}
-	var jobs []job
-	byProf := map[string][]string{}
+	py := testutil.PythonWith(t)
+	var jobs []flitSrcJob
+	byProf := map[string][]int{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := writeSample(t, parseArchive(data))
-		req := readRequires(t, s.dir)
-		prof := ProfileFor(req).Name
+		s := write(t, f)
+		prof := ProfileFor(readRequires(t, s.dir)).Name
 		if _, ok := srcs[prof]; !ok {
 			continue
 		}
-		jobs = append(jobs, job{strings.TrimSuffix(filepath.Base(f), ".txtar"), s, prof})
-		byProf[prof] = append(byProf[prof], s.dir)
+		byProf[prof] = append(byProf[prof], len(jobs))
+		jobs = append(jobs, flitSrcJob{name: strings.TrimSuffix(filepath.Base(f), ext), s: s, prof: prof})
 	}
-	results := map[string]flitResult{}
-	for prof, dirs := range byProf {
-		for i, r := range runFlitSrc(t, srcs[prof], dirs) {
-			results[dirs[i]] = r
+	for prof, idx := range byProf {
+		dirs := make([]string, len(idx))
+		for i, k := range idx {
+			dirs[i] = jobs[k].s.dir
+		}
+		for i, r := range runFlitCore(t, py, dirs, "PYTHONPATH="+srcs[prof]) {
+			jobs[idx[i]].result = r
 		}
 	}
+	return jobs
+}
+
+func TestFlitCoreSourceGood(t *testing.T) {
+	jobs := flitSrcJobs(t, samples(t, "good", ".txtar"), ".txtar", goodSample)
 	for _, j := range jobs {
 		t.Run(j.name, func(t *testing.T) {
-			r := results[j.s.dir]
+			r := j.result
 			if r.Error != "" {
 				t.Fatalf("%s failed: %s: %s", j.prof, r.Type, r.Error)
 			}
@@ -166,42 +177,10 @@ func TestFlitCoreSourceGood(t *testing.T) {
 }
 
 func TestFlitCoreSourceBad(t *testing.T) {
-	srcs := flitSrcProfiles(t)
-	files := samples(t, "bad", ".toml")
-	type job struct {
-		name string
-		s    sample
-		prof string
-	}
-	var jobs []job
-	byProf := map[string][]string{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ar := &archive{}
-		if extra, err := os.ReadFile(strings.TrimSuffix(f, ".toml") + ".txtar"); err == nil {
-			ar = parseArchive(extra)
-		}
-		ar.Files = append(ar.Files, archiveFile{Name: "pyproject.toml", Data: data})
-		s := writeSample(t, ar)
-		prof := ProfileFor(readRequires(t, s.dir)).Name
-		if _, ok := srcs[prof]; !ok {
-			continue
-		}
-		jobs = append(jobs, job{strings.TrimSuffix(filepath.Base(f), ".toml"), s, prof})
-		byProf[prof] = append(byProf[prof], s.dir)
-	}
-	results := map[string]flitResult{}
-	for prof, dirs := range byProf {
-		for i, r := range runFlitSrc(t, srcs[prof], dirs) {
-			results[dirs[i]] = r
-		}
-	}
+	jobs := flitSrcJobs(t, samples(t, "bad", ".toml"), ".toml", badSample)
 	for _, j := range jobs {
 		t.Run(j.name, func(t *testing.T) {
-			r := results[j.s.dir]
+			r := j.result
 			opts := j.s.opts
 			if opts.Python == "" {
 				opts.Python = testutil.DebianPython

@@ -31,13 +31,7 @@ func writeSample(t *testing.T, ar *archive) sample {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, filepath.Join(dir, filepath.FromSlash(f.Name)), string(f.Data))
 	}
 	s := sample{dir: dir}
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
@@ -104,6 +98,32 @@ func render(err error) string {
 	return b.String()
 }
 
+// goodSample writes the project of testdata/good/NAME.txtar.
+func goodSample(t *testing.T, txtar string) sample {
+	t.Helper()
+	data, err := os.ReadFile(txtar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeSample(t, parseArchive(data))
+}
+
+// badSample writes testdata/bad/NAME.toml as pyproject.toml, with the files
+// of NAME.txtar if there is one.
+func badSample(t *testing.T, toml string) sample {
+	t.Helper()
+	data, err := os.ReadFile(toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := &archive{}
+	if extra, err := os.ReadFile(strings.TrimSuffix(toml, ".toml") + ".txtar"); err == nil {
+		ar = parseArchive(extra)
+	}
+	ar.Files = append(ar.Files, archiveFile{Name: "pyproject.toml", Data: data})
+	return writeSample(t, ar)
+}
+
 func samples(t *testing.T, dir, ext string) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", dir, "*"+ext))
@@ -124,16 +144,7 @@ func TestBad(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".toml")
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ar := &archive{}
-			if extra, err := os.ReadFile(strings.TrimSuffix(f, ".toml") + ".txtar"); err == nil {
-				ar = parseArchive(extra)
-			}
-			ar.Files = append(ar.Files, archiveFile{Name: "pyproject.toml", Data: data})
-			s := writeSample(t, ar)
+			s := badSample(t, f)
 			abs, _ := filepath.Abs(strings.TrimSuffix(f, ".toml") + ".golden")
 			p, err := loadIn(t, s.dir, s.opts)
 			if err == nil {
@@ -155,12 +166,7 @@ func TestGood(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ar := parseArchive(data)
-			s := writeSample(t, ar)
+			s := goodSample(t, f)
 			base, _ := filepath.Abs(strings.TrimSuffix(f, ".txtar"))
 			p, err := loadIn(t, s.dir, s.opts)
 			if err != nil {

@@ -2,7 +2,6 @@ package pyproject
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,13 +102,7 @@ func TestGlobMatchesPathlib(t *testing.T) {
 		"pkg/LICENSE", "pkg/vendor/LICENSE_VENDOR", "pkg/vendor/deep/x/NOTICE.txt",
 		"Third Party Notices.md", "dir.d/LICENSE",
 	} {
-		p := filepath.Join(root, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, filepath.Join(root, filepath.FromSlash(f)), "x")
 	}
 	if err := os.Mkdir(filepath.Join(root, "LICENSE_DIR"), 0o755); err != nil {
 		t.Fatal(err)
@@ -127,11 +120,11 @@ for pat in sys.argv[2:]:
     files = sorted(p.relative_to(root).as_posix() for p in root.glob(pat) if p.is_file())
     print(pat + "\t" + "|".join(files))
 `
-	out, err := exec.Command(py, append([]string{"-c", script, root}, patterns...)...).CombinedOutput()
+	out, err := testutil.Run(t, "", nil, py, append([]string{"-c", script, root}, patterns...)...)
 	if err != nil {
 		t.Fatalf("python: %v\n%s", err, out)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		pat, want, _ := strings.Cut(line, "\t")
 		files, err := pathlibGlob(root, pat)
 		if err != nil {
@@ -172,11 +165,11 @@ a = sys.argv[1:]
 for i in range(0, len(a), 2):
     print(str(Address(a[i], addr_spec=a[i+1])))
 `
-	out, err := exec.Command(py, append([]string{"-c", script}, args...)...).CombinedOutput()
+	out, err := testutil.Run(t, "", nil, py, append([]string{"-c", script}, args...)...)
 	if err != nil {
 		t.Fatalf("python: %v\n%s", err, out)
 	}
-	want := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	want := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	for i, c := range cases {
 		got, err := formatAddress(c[0], c[1])
 		if err != nil {

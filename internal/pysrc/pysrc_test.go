@@ -126,13 +126,7 @@ func TestFilesWalk(t *testing.T) {
 	testutil.CopyDir(t, filepath.Join("testdata", "samples", "src_layout"), root)
 	pkg := filepath.Join(root, "src", "pkg")
 	write := func(rel string) {
-		p := filepath.Join(pkg, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, filepath.Join(pkg, rel), "x")
 	}
 	write("__pycache__/mod.cpython-311.pyc")
 	write("sub/mod.pyc")
