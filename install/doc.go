@@ -23,11 +23,27 @@
 //     files that the new version does not have are removed.
 //
 // Everything is staged in temporary directories on the same file systems as
-// the targets and then renamed into place; a failure restores every replaced
-// file, so the environment is as it was.
+// the targets and then renamed into place (a directory that does not exist
+// yet moves in whole); a failure restores every replaced file, so the
+// environment is as it was. Bytecode is compiled while files are staged:
+// the target interpreter receives the sources on stdin and returns .pyc
+// bytes (timestamp pycs, or checked-hash pycs under SOURCE_DATE_EPOCH).
+//
+// InstallProject installs a project's wheel without writing the wheel file:
+// the members wheel.WriteTo produces are read from the project directly,
+// with the same RECORD checks. DevInstall makes flit's development installs
+// (--symlink, --pth-file) with the same .dist-info (direct_url.json marked
+// editable). SelectRequirements and InstallRequirements are flit's
+// dependency step (one `python -m pip install -r FILE` call).
+//
+// pip refuses to remove symlinks that point outside the environment, so
+// `pip uninstall` leaves a --symlink install's links behind (as with flit);
+// goflit removes them when it replaces the install.
 //
 // Decisions: INSTALLER holds "flit" (no newline), as flit writes it, so that
 // tools checking who installed a project see flit. RECORD rows are sorted by
 // path and end in CRLF, and .pyc files have an empty hash and size, as pip
-// writes them. Only POSIX launchers are written (no Windows .exe launchers).
+// writes them. Only POSIX launchers are written (no Windows .exe launchers),
+// and wheel tags are not checked against the target interpreter. PEP 668
+// (EXTERNALLY-MANAGED) is checked by the CLI through ExternallyManaged.
 package install
