@@ -33,7 +33,8 @@
 // the members wheel.WriteTo produces are read from the project directly,
 // with the same RECORD checks. DevInstall makes flit's development installs
 // (--symlink, --pth-file) with the same .dist-info (direct_url.json marked
-// editable). SelectRequirements and InstallRequirements are flit's
+// editable); unlike flit, they also get gui_scripts launchers, as a wheel
+// install does. SelectRequirements and InstallRequirements are flit's
 // dependency step (one `python -m pip install -r FILE` call).
 //
 // pip refuses to remove symlinks that point outside the environment, so
