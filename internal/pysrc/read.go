@@ -246,21 +246,26 @@ func badSimpleStatement(stmt []token) (token, bool) {
 	}
 	depth := 0
 	for i, tk := range stmt {
-		if tk.kind != tkOp {
-			continue
-		}
-		switch tk.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case "=":
-			if depth == 0 && i > 0 && stmt[i-1].kind == tkOp && stmt[i-1].text == "=" {
-				return tk, false
-			}
+		depth += tk.nesting()
+		if tk.kind == tkOp && tk.text == "=" && depth == 0 && i > 0 && stmt[i-1].kind == tkOp && stmt[i-1].text == "=" {
+			return tk, false
 		}
 	}
 	return token{}, true
+}
+
+// nesting is +1 for an opening bracket, -1 for a closing one, else 0.
+func (tk token) nesting() int {
+	if tk.kind != tkOp {
+		return 0
+	}
+	switch tk.text {
+	case "(", "[", "{":
+		return 1
+	case ")", "]", "}":
+		return -1
+	}
+	return 0
 }
 
 // splitSimple splits a simple-statement line at top-level ';'.
@@ -268,21 +273,12 @@ func splitSimple(toks []token) [][]token {
 	var out [][]token
 	depth, start := 0, 0
 	for i, tk := range toks {
-		if tk.kind != tkOp {
-			continue
-		}
-		switch tk.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case ";":
-			if depth == 0 {
-				if i > start {
-					out = append(out, toks[start:i])
-				}
-				start = i + 1
+		depth += tk.nesting()
+		if tk.kind == tkOp && tk.text == ";" && depth == 0 {
+			if i > start {
+				out = append(out, toks[start:i])
 			}
+			start = i + 1
 		}
 	}
 	if start < len(toks) {
@@ -320,11 +316,8 @@ func versionAssignment(stmt []token) (constant, bool) {
 		if tk.kind != tkOp {
 			continue
 		}
+		depth += tk.nesting()
 		switch tk.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
 		case "=":
 			if depth == 0 && lambdas == 0 {
 				eqs = append(eqs, i)
@@ -375,12 +368,7 @@ func stripParens(toks []token) []token {
 			if tk.kind != tkOp {
 				continue
 			}
-			switch tk.text {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			}
+			depth += tk.nesting()
 			if depth == 0 && i < len(toks)-1 {
 				return toks // the first '(' closes before the end: "(a) + (b)"
 			}
