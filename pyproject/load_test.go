@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -199,13 +201,13 @@ func describe(p *Project) string {
 	w("needs-import", p.NeedsImport)
 	w("readme", p.ReadmeFile)
 	w("license-files", p.LicenseFiles)
-	for _, g := range sortedStrKeys(p.EntryPoints) {
-		for _, k := range sortedStrKeys(p.EntryPoints[g]) {
+	for _, g := range slices.Sorted(maps.Keys(p.EntryPoints)) {
+		for _, k := range slices.Sorted(maps.Keys(p.EntryPoints[g])) {
 			w("entry-point", g+" "+k+"="+p.EntryPoints[g][k])
 		}
 	}
 	w("dependencies", p.Dependencies)
-	for _, e := range sortedStrKeys(p.OptionalDeps) {
+	for _, e := range slices.Sorted(maps.Keys(p.OptionalDeps)) {
 		w("extra "+e, p.OptionalDeps[e])
 	}
 	w("sdist-table", p.HasSdistTable)

@@ -1,8 +1,10 @@
 package pyproject
 
 import (
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -307,7 +309,7 @@ func (l *loader) finishMetadata() {
 		md.LicenseFiles = files
 	}
 	reqs := append([]string{}, l.p.Dependencies...)
-	for _, extra := range sortedStrKeys(l.p.OptionalDeps) {
+	for _, extra := range slices.Sorted(maps.Keys(l.p.OptionalDeps)) {
 		for _, r := range l.p.OptionalDeps[extra] {
 			if name, marker, ok := strings.Cut(r, ";"); ok {
 				reqs = append(reqs, name+` ; extra == "`+extra+`" and (`+marker+")")
@@ -322,7 +324,7 @@ func (l *loader) finishMetadata() {
 	}
 	if l.hasOptional {
 		md.ProvidesExtra = nil
-		for _, e := range sortedStrKeys(l.p.OptionalDeps) {
+		for _, e := range slices.Sorted(maps.Keys(l.p.OptionalDeps)) {
 			md.ProvidesExtra = append(md.ProvidesExtra, names.NormalizeExtra(e))
 		}
 	}

@@ -2,7 +2,9 @@ package pyproject
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,7 +73,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 	}
 	if v, ok := sect["urls"]; ok {
 		if m, ok := v.(map[string]any); ok {
-			for _, label := range sortedKeys(m) {
+			for _, label := range slices.Sorted(maps.Keys(m)) {
 				md.ProjectURLs = append(md.ProjectURLs, label+", "+pyStr(m[label]))
 			}
 		} else {
@@ -82,7 +84,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 	extras := map[string][]string{}
 	var devReqs []string
 	hasDev := false
-	for _, key := range sortedKeys(sect) {
+	for _, key := range slices.Sorted(maps.Keys(sect)) {
 		at := base + "." + key
 		v := sect[key]
 		if key == "description-file" || key == "module" || key == "urls" {
@@ -128,7 +130,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 				continue
 			}
 			byNorm := map[string][]string{}
-			for _, e := range sortedKeys(m) {
+			for _, e := range slices.Sorted(maps.Keys(m)) {
 				list, ok := m[e].([]any)
 				if !ok {
 					l.errorAt(at+"."+e, true, "Expected a dict of lists for requires-extra field", "")
@@ -156,7 +158,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 				byNorm[n] = append(byNorm[n], e)
 				extras[n] = out
 			}
-			for _, n := range sortedStrKeys(byNorm) {
+			for _, n := range slices.Sorted(maps.Keys(byNorm)) {
 				if g := byNorm[n]; len(g) > 1 {
 					sort.Strings(g)
 					l.errorAt(at+"."+g[1], false, "requires-extra group names clash: "+strings.Join(g, "/"), "")
@@ -243,7 +245,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 // flattenEntryPoints flattens nested [tool.flit.entrypoints.a.b] tables
 // into group "a.b", as flit_core 3's flatten_entrypoints.
 func flattenEntryPoints(m map[string]any, prefix string, out map[string]map[string]string) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		name := k
 		if prefix != "" {
 			name = prefix + "." + k
@@ -253,7 +255,7 @@ func flattenEntryPoints(m map[string]any, prefix string, out map[string]map[stri
 			continue
 		}
 		leaves := map[string]string{}
-		for _, sk := range sortedKeys(sub) {
+		for _, sk := range slices.Sorted(maps.Keys(sub)) {
 			if nested, ok := sub[sk].(map[string]any); ok {
 				flattenEntryPoints(map[string]any{sk: nested}, name, out)
 				continue
@@ -305,7 +307,7 @@ func pyValueRepr(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		keys := sortedKeys(x)
+		keys := slices.Sorted(maps.Keys(x))
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = pystr.Repr(k) + ": " + pyValueRepr(x[k])

@@ -1,9 +1,11 @@
 package pyproject
 
 import (
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -154,7 +156,7 @@ func (l *loader) readProject(proj map[string]any) {
 	}
 	if v, ok := proj["urls"]; ok {
 		if m, ok := l.dict("project.urls", "urls", v); ok {
-			labels := sortedKeys(m)
+			labels := slices.Sorted(maps.Keys(m))
 			for _, label := range labels {
 				s, ok := m[label].(string)
 				if !ok {
@@ -257,15 +259,6 @@ func (l *loader) dict(at, field string, v any) (map[string]any, bool) {
 		l.errorAt(at, true, field+" field should be <class 'dict'>, not "+pyType(v), "")
 	}
 	return m, ok
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // setVersion normalises a version (static or from the module).
@@ -564,7 +557,7 @@ func (l *loader) entryPoints(proj map[string]any) {
 	eps := map[string]map[string]string{}
 	if v, ok := proj["entry-points"]; ok {
 		if m, ok := l.dict("project.entry-points", "entry-points", v); ok {
-			for _, g := range sortedKeys(m) {
+			for _, g := range slices.Sorted(maps.Keys(m)) {
 				at := "project.entry-points." + g
 				grp, ok := m[g].(map[string]any)
 				if !ok {
@@ -572,7 +565,7 @@ func (l *loader) entryPoints(proj map[string]any) {
 					continue
 				}
 				out := map[string]string{}
-				for _, k := range sortedKeys(grp) {
+				for _, k := range slices.Sorted(maps.Keys(grp)) {
 					s, ok := grp[k].(string)
 					if !ok {
 						l.errorAt(at+"."+k, true, "[projects.entry-points.*] tables should have string values", "")
@@ -598,7 +591,7 @@ func (l *loader) entryPoints(proj map[string]any) {
 			continue
 		}
 		out := map[string]string{}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			str, ok := m[k].(string)
 			if !ok {
 				l.errorAt("project."+s[0]+"."+k, true, "[projects."+s[0]+"] table should have string values", "")
@@ -622,7 +615,7 @@ func (l *loader) optionalDeps(v any) {
 	l.hasOptional = true
 	l.p.OptionalDeps = map[string][]string{}
 	byNorm := map[string][]string{}
-	for _, e := range sortedKeys(m) {
+	for _, e := range slices.Sorted(maps.Keys(m)) {
 		at := "project.optional-dependencies." + e
 		list, ok := m[e].([]any)
 		if !ok {
@@ -651,21 +644,12 @@ func (l *loader) optionalDeps(v any) {
 		byNorm[n] = append(byNorm[n], e)
 		l.p.OptionalDeps[n] = reqs
 	}
-	for _, n := range sortedStrKeys(byNorm) {
+	for _, n := range slices.Sorted(maps.Keys(byNorm)) {
 		if g := byNorm[n]; len(g) > 1 {
 			sort.Strings(g)
 			l.errorAt("project.optional-dependencies."+g[1], false, "optional-dependencies group names clash: "+strings.Join(g, "/"), "")
 		}
 	}
-}
-
-func sortedStrKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // importNameList reads import-names / import-namespaces (PEP 794).

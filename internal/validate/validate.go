@@ -16,7 +16,8 @@ package validate
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,15 +92,6 @@ func (c *checker) add(msg, hint string, keys ...string) {
 	c.out.Add(c.at(msg, hint, keys...))
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // classifiers checks each classifier (once, in sorted order as flit does)
 // against the embedded list.
 func (c *checker) classifiers() {
@@ -110,7 +102,7 @@ func (c *checker) classifiers() {
 			index[s] = i
 		}
 	}
-	for _, s := range sortedKeys(index) {
+	for _, s := range slices.Sorted(maps.Keys(index)) {
 		ok, deprecated := IsValidClassifier(s)
 		if ok && !deprecated {
 			continue
@@ -148,9 +140,9 @@ func isIdentifierAttr(s string) bool {
 
 // entryPoints checks "module" or "module:attr" syntax for every entry point.
 func (c *checker) entryPoints() {
-	for _, g := range sortedKeys(c.p.EntryPoints) {
+	for _, g := range slices.Sorted(maps.Keys(c.p.EntryPoints)) {
 		group := c.p.EntryPoints[g]
-		for _, k := range sortedKeys(group) {
+		for _, k := range slices.Sorted(maps.Keys(group)) {
 			v := group[k]
 			var valid bool
 			if mod, obj, ok := strings.Cut(v, ":"); ok {
@@ -210,7 +202,7 @@ func (c *checker) requirements() {
 	for i, r := range c.p.Dependencies {
 		c.requirement(r, "project.dependencies."+strconv.Itoa(i), "project.dependencies", "tool.flit.metadata.requires")
 	}
-	for _, extra := range sortedKeys(c.p.OptionalDeps) {
+	for _, extra := range slices.Sorted(maps.Keys(c.p.OptionalDeps)) {
 		for i, r := range c.p.OptionalDeps[extra] {
 			base := "project.optional-dependencies." + extra
 			c.requirement(r, base+"."+strconv.Itoa(i), base, "project.optional-dependencies",
