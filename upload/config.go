@@ -13,8 +13,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"goflit/internal/atomicfile"
 )
 
 // PyPI is the default upload URL.
@@ -129,24 +130,5 @@ func writeNewPypirc(path, username string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return nil
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".pypirc-*")
-	if err != nil {
-		return err
-	}
-	if _, err := fmt.Fprintf(tmp, "[pypi]\nusername = %s\n", username); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, []byte("[pypi]\nusername = "+username+"\n"), 0o600)
 }
