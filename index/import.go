@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"goflit/check"
+	"goflit/internal/atomicfile"
 	"goflit/upload/blake2b"
 )
 
@@ -90,7 +91,7 @@ func (s *Server) importFile(p string) error {
 		SHA256: hex.EncodeToString(sh.Sum(nil)), Blake2b256: hex.EncodeToString(bl.Sum(nil)),
 		RequiresPython: m.RequiresPython, UploadTime: fi.ModTime().UTC()}
 	if d.Filetype == "bdist_wheel" {
-		if err := writeAtomic(dest+".metadata", d.Metadata); err != nil {
+		if err := atomicfile.WriteFile(dest+".metadata", d.Metadata, 0o644); err != nil {
 			return err
 		}
 		rec.MetadataSHA256 = sha256Hex(d.Metadata)
@@ -99,25 +100,15 @@ func (s *Server) importFile(p string) error {
 	return s.saveRecords(norm, append(recs, rec))
 }
 
+// copyFile copies src to dst (mode 644) atomically.
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".tmp-*")
-	if err != nil {
+	return atomicfile.Write(dst, 0o644, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	os.Chmod(tmp.Name(), 0o644)
-	return os.Rename(tmp.Name(), dst)
+	})
 }

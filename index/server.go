@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"goflit/check"
+	"goflit/internal/atomicfile"
 	"goflit/internal/diag"
 )
 
@@ -219,6 +220,12 @@ func reasonPhrase(msg string) string {
 
 // prefersJSON reports whether an Accept header ranks JSON above HTML/text.
 func prefersJSON(accept string) bool {
+	return strings.Contains(bestMediaType(accept), "json")
+}
+
+// bestMediaType is the media type an Accept header gives the highest q
+// value (the first of equals), or "" for an empty header.
+func bestMediaType(accept string) string {
 	best, bestQ := "", -1.0
 	for _, part := range strings.Split(accept, ",") {
 		fields := strings.Split(part, ";")
@@ -233,7 +240,7 @@ func prefersJSON(accept string) bool {
 			best, bestQ = mt, q
 		}
 	}
-	return strings.Contains(best, "json")
+	return best
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -285,30 +292,7 @@ func (s *Server) saveRecords(norm string, recs []record) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(s.projectDir(norm), ".files.json"), data)
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(filepath.Join(s.projectDir(norm), ".files.json"), data, 0o644)
 }
 
 func sha256Hex(data []byte) string {

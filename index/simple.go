@@ -20,21 +20,7 @@ func wantsSimpleJSON(r *http.Request) bool {
 	if r.URL.Query().Get("format") == simpleJSON {
 		return true
 	}
-	best, bestQ := "", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		fields := strings.Split(part, ";")
-		mt := strings.TrimSpace(fields[0])
-		q := 1.0
-		for _, f := range fields[1:] {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(f), "q="); ok {
-				fmt.Sscanf(v, "%g", &q)
-			}
-		}
-		if q > bestQ {
-			best, bestQ = mt, q
-		}
-	}
-	return best == simpleJSON
+	return bestMediaType(r.Header.Get("Accept")) == simpleJSON
 }
 
 func (s *Server) projects() []string {

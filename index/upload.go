@@ -18,6 +18,7 @@ import (
 
 	"goflit/check"
 	"goflit/coremeta"
+	"goflit/internal/atomicfile"
 	"goflit/pep440"
 	"goflit/tags"
 	"goflit/upload/blake2b"
@@ -419,7 +420,7 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	rec := record{Filename: fn, Name: m.Name, Version: m.Version, Filetype: filetype, Size: f.size,
 		SHA256: f.sha256, Blake2b256: f.blake2, RequiresPython: m.RequiresPython, UploadTime: s.opt.Now().UTC()}
 	if filetype == "bdist_wheel" && d != nil {
-		if err := writeAtomic(filepath.Join(dir, fn+".metadata"), d.Metadata); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, fn+".metadata"), d.Metadata, 0o644); err != nil {
 			return 500, "Internal error: " + err.Error()
 		}
 		rec.MetadataSHA256 = sha256Hex(d.Metadata)
