@@ -22,6 +22,16 @@ import (
 	"goflit/coremeta"
 )
 
+// zipEntries runs the zip container checks on f, reports their problems and
+// returns the entries (nil when the archive is unreadable).
+func (c *checker) zipEntries(f *os.File, size int64) []zipEntry {
+	entries, probs := checkZip(f, size)
+	for _, p := range probs {
+		c.add(StageArchive, "", "", "%s", p)
+	}
+	return entries
+}
+
 func (c *checker) wheel(d *Dist) {
 	f, err := os.Open(d.Path)
 	if err != nil {
@@ -29,10 +39,7 @@ func (c *checker) wheel(d *Dist) {
 		return
 	}
 	defer f.Close()
-	entries, probs := checkZip(f, d.Size)
-	for _, p := range probs {
-		c.add(StageArchive, "", "", "%s", p)
-	}
+	entries := c.zipEntries(f, d.Size)
 	if entries == nil {
 		return
 	}
@@ -279,30 +286,20 @@ func dotted(s string) bool {
 }
 
 func (c *checker) sdist(d *Dist) {
-	if strings.HasSuffix(d.Filename, ".zip") {
-		f, err := os.Open(d.Path)
-		if err != nil {
-			c.add(StageArchive, "", "", "%v", err)
-			return
-		}
-		defer f.Close()
-		entries, probs := checkZip(f, d.Size)
-		for _, p := range probs {
-			c.add(StageArchive, "", "", "%s", p)
-		}
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name)
-		}
-		c.sdistLayout(d, names)
-		return
-	}
 	f, err := os.Open(d.Path)
 	if err != nil {
 		c.add(StageArchive, "", "", "%v", err)
 		return
 	}
 	defer f.Close()
+	if strings.HasSuffix(d.Filename, ".zip") {
+		var names []string
+		for _, e := range c.zipEntries(f, d.Size) {
+			names = append(names, e.Name)
+		}
+		c.sdistLayout(d, names)
+		return
+	}
 	gz, err := gzip.NewReader(f)
 	if err != nil {
 		c.add(StageArchive, "", "", "not a gzip file: %v", err)
