@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -268,7 +269,7 @@ func (l *loader) readToolFlit(dtool map[string]any, oldStyle bool) {
 	}
 	var unknown []string
 	for k := range dtool {
-		if !contains(known, k) && !strings.HasPrefix(strings.ToLower(k), "x-") &&
+		if !slices.Contains(known, k) && !strings.HasPrefix(strings.ToLower(k), "x-") &&
 			!(!l.prof.OldStyleMetadata && (k == "metadata" || k == "scripts" || k == "entrypoints")) {
 			unknown = append(unknown, k)
 		}
@@ -320,26 +321,23 @@ func (l *loader) readToolFlit(dtool map[string]any, oldStyle bool) {
 // unknownKeys reports every key of tbl not in allowed, at the key, with
 // the nearest allowed key as a hint.
 func (l *loader) unknownKeys(path string, tbl map[string]any, allowed []string, msg func(string) string) []string {
-	var unknown []string
-	for k := range tbl {
-		if !contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
+	unknown := keysNotIn(tbl, allowed)
 	for _, k := range unknown {
 		l.errorAt(path+"."+k, false, msg(k), suggest(k, allowed, `"%s"`))
 	}
 	return unknown
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+// keysNotIn lists, sorted, the keys of tbl that are not in allowed.
+func keysNotIn(tbl map[string]any, allowed []string) []string {
+	var out []string
+	for k := range tbl {
+		if !slices.Contains(allowed, k) {
+			out = append(out, k)
 		}
 	}
-	return false
+	sort.Strings(out)
+	return out
 }
 
 // globPatterns checks [tool.flit.sdist] include/exclude patterns as

@@ -90,7 +90,7 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 		if key == "description-file" || key == "module" || key == "urls" {
 			continue
 		}
-		if !contains(oldStyleKeys, key) {
+		if !slices.Contains(oldStyleKeys, key) {
 			l.errorAt(at, false, "Unrecognised metadata key: "+pystr.Repr(key), suggest(key, oldStyleKeys, "'%s'"))
 			continue
 		}

@@ -56,14 +56,7 @@ func (l *loader) readProject(proj map[string]any) {
 	}
 
 	// unknown keys
-	var unknown []string
-	for k := range proj {
-		if !contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
+	for _, k := range keysNotIn(proj, allowed) {
 		hint := suggest(k, allowed, `"%s"`)
 		if l.prof.UnknownKeysAreError {
 			l.errorAt("project."+k, false, "Unrecognised key(s) in [project] table: "+k, hint)
@@ -200,7 +193,7 @@ func (l *loader) readProject(proj map[string]any) {
 			l.p.Dynamic = list
 			for i, f := range list {
 				at := "project.dynamic." + itoa(i)
-				if !contains(dynAllowed, f) {
+				if !slices.Contains(dynAllowed, f) {
 					l.errorAt(at, true, dynMsg, suggest(f, dynAllowed, `"%s"`))
 					continue
 				}
