@@ -101,17 +101,8 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 				l.errorAt(at, true, "Expected a list for "+key+" field, found "+pyValueRepr(v), "")
 				continue
 			}
-			var out []string
-			good := true
-			for _, e := range list {
-				s, ok := e.(string)
-				if !ok {
-					good = false
-					break
-				}
-				out = append(out, s)
-			}
-			if !good {
+			out, bad := stringItems(list)
+			if len(bad) > 0 {
 				l.errorAt(at, true, "Expected a list of strings for "+key+" field", "")
 				continue
 			}
@@ -136,17 +127,8 @@ func (l *loader) readOldStyle(dtool map[string]any) {
 					l.errorAt(at+"."+e, true, "Expected a dict of lists for requires-extra field", "")
 					continue
 				}
-				var out []string
-				good := true
-				for _, r := range list {
-					s, ok := r.(string)
-					if !ok {
-						good = false
-						break
-					}
-					out = append(out, s)
-				}
-				if !good {
+				out, bad := stringItems(list)
+				if len(bad) > 0 {
 					l.errorAt(at+"."+e, true, "Expected a string list for requires-extra. (extra "+e+")", "")
 					continue
 				}

@@ -232,18 +232,25 @@ func (l *loader) strList(at, field string, v any) ([]string, bool) {
 		l.errorAt(at, true, field+" field should be a list of strings", "")
 		return nil, false
 	}
-	out := make([]string, 0, len(list))
-	good := true
-	for i, e := range list {
-		s, ok := e.(string)
-		if !ok {
-			l.errorAt(at+"."+itoa(i), true, field+" field should be a list of strings", "this item is "+pyType(e))
-			good = false
-			continue
-		}
-		out = append(out, s)
+	out, bad := stringItems(list)
+	for _, i := range bad {
+		l.errorAt(at+"."+itoa(i), true, field+" field should be a list of strings", "this item is "+pyType(list[i]))
 	}
-	return out, good
+	return out, len(bad) == 0
+}
+
+// stringItems returns the strings of list, in order, and the indexes of the
+// items that are not strings.
+func stringItems(list []any) (strs []string, bad []int) {
+	strs = make([]string, 0, len(list))
+	for i, e := range list {
+		if s, ok := e.(string); ok {
+			strs = append(strs, s)
+		} else {
+			bad = append(bad, i)
+		}
+	}
+	return strs, bad
 }
 
 func (l *loader) dict(at, field string, v any) (map[string]any, bool) {
@@ -615,18 +622,11 @@ func (l *loader) optionalDeps(v any) {
 			l.errorAt(at, true, "Expected a dict of lists in optional-dependencies field", "")
 			continue
 		}
-		reqs := make([]string, 0, len(list))
-		good := true
-		for i, r := range list {
-			s, ok := r.(string)
-			if !ok {
-				l.errorAt(at+"."+itoa(i), true, "Expected a string list for optional-dependencies ("+e+")", "")
-				good = false
-				continue
-			}
-			reqs = append(reqs, s)
+		reqs, bad := stringItems(list)
+		for _, i := range bad {
+			l.errorAt(at+"."+itoa(i), true, "Expected a string list for optional-dependencies ("+e+")", "")
 		}
-		if !good {
+		if len(bad) > 0 {
 			continue
 		}
 		if !names.ValidProjectName(e) {
