@@ -36,6 +36,11 @@ run_py() {
   (cd "$WORK/bigpkg" && $PY -m flit install --deps none --python "$1/bin/python" >/dev/null 2>"$WORK/py.err") ||
     { cat "$WORK/py.err"; exit 1; }
 }
+# One warm-up install each, not counted (page cache, interpreter caches).
+$PY -m venv --without-pip --system-site-packages "$WORK/w-go"
+$PY -m venv --without-pip --system-site-packages "$WORK/w-py"
+run_go "$WORK/w-go"; run_py "$WORK/w-py"
+
 for i in $(seq "$RUNS"); do
   # Fresh venvs under new names (nothing is deleted until the end: on ext4
   # without a journal, creating files right after deleting many is slower,
@@ -78,7 +83,7 @@ echo "median: goflit $mg s, flit $mp s, ${ratio}x (cp -r of the files: $mc s)"
   echo "(\`mkbigpkg.py DIR $NFILES $KB\`: $NFILES files of $KB KB, 4/5 of them .py) into a fresh venv,"
   echo "goflit against Debian's flit $($PY -c 'import flit; print(flit.__version__)') (\`python3 -m flit install --deps none --python VENV/bin/python\`,"
   echo "which has pip $($PY -c 'import pip; print(pip.__version__)') build the wheel with flit_core and install it). Both build, install and"
-  echo "byte-compile; $RUNS runs each, in alternating order, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
+  echo "byte-compile; one warm-up run each, then $RUNS runs each, in alternating order, on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d)."
   echo
   echo "| run | goflit (s) | flit + pip (s) | cp -r of the package (s) |"
   echo "|---|---|---|---|"
