@@ -109,7 +109,7 @@ expensive on a journal-less ext4 with many recently deleted files, as a
 machine running many test suites has). `cp -r` of the package's files is the
 floor for that work; goflit's own user-space CPU is ~10% of its run. The
 ratio therefore depends on the machine's file system state and load (runs on
-the same machine ranged from 2.1x to 3.4x); it falls short of the 5x target
+the same machine ranged from 2.1x to 4.8x); it falls short of the 5x target
 here because the shared file-creation cost bounds it.
 TXT
 } > bench/RESULTS-install.md
