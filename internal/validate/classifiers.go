@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"goflit/internal/textdist"
 )
 
 // classifiersTxt is the trove classifier list of pypa/trove-classifiers
@@ -82,7 +84,7 @@ func SuggestClassifier(s string) string {
 		if abs(len(ck)-len(key)) >= bestD {
 			continue
 		}
-		if d := editDistance(key, ck, bestD); d < bestD {
+		if d := textdist.Levenshtein(key, ck, bestD); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -106,31 +108,4 @@ func abs(i int) int {
 		return -i
 	}
 	return i
-}
-
-// editDistance is the Levenshtein distance of a and b (bytes), or any value
-// >= limit once it is certain to reach limit.
-func editDistance(a, b string, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
