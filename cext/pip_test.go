@@ -7,12 +7,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"goflit/internal/build"
 	"goflit/internal/cli"
+	"goflit/internal/diag"
+	"goflit/internal/selfdist"
 	"goflit/internal/testutil"
 	"goflit/wheel"
 )
@@ -271,4 +274,35 @@ func sdistHasSources(t *testing.T, path string) int {
 		}
 	}
 	return n
+}
+
+// TestPipIsolatedBuild: pip installs the C example from its source folder
+// through the PEP 517 shim with build isolation (goflit comes from a local
+// wheel of this checkout): the extension is compiled for the interpreter
+// pip builds for, and imports.
+func TestPipIsolatedBuild(t *testing.T) {
+	t.Parallel()
+	testutil.NeedCommand(t, "gcc", "apt-get install gcc")
+	py := testutil.PythonWith(t, "venv", "pip")
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("installs goflit's linux/amd64 wheel")
+	}
+	target, _ := selfdist.Find("linux", "amd64")
+	wheels := t.TempDir()
+	if _, err := selfdist.BuildWheel(filepath.Join(testutil.ModuleRoot(), "python"), testutil.FlitBinary(t), target, wheels, "1700000000", diag.Discard); err != nil {
+		t.Fatal(err)
+	}
+	venv := filepath.Join(t.TempDir(), "venv")
+	run(t, py, "-m", "venv", "--without-pip", venv)
+	vpy := filepath.Join(venv, "bin", "python")
+	src := filepath.Join(t.TempDir(), "ext-c")
+	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), src)
+	cmd := exec.Command(py, "-m", "pip", "--python", vpy, "install", "--no-index", "--find-links", wheels, "--disable-pip-version-check", src)
+	cmd.Env = append(os.Environ(), "CC=gcc", "CXX=g++", "GOFLIT_BIN=", "GOFLIT_EXT_CACHE="+t.TempDir(), "FLIT_INSTALL_PYTHON=/nonexistent/python")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pip install (isolated build): %v\n%s", err, out)
+	}
+	if got := run(t, vpy, "-c", "import extc; print(extc.add(4, 5), extc.fib(15))"); got != "9 610" {
+		t.Errorf("python says %q", got)
+	}
 }
