@@ -1,7 +1,6 @@
 package install
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,16 +17,8 @@ func flit(t *testing.T, dir string, env []string, args ...string) (string, strin
 	cmd := exec.Command(testutil.FlitBinary(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return stdout.String(), stderr.String(), code
+	res := testutil.Capture(t, cmd)
+	return res.Stdout, res.Stderr, res.Code
 }
 
 func mustFlit(t *testing.T, dir string, env []string, args ...string) string {

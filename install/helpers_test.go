@@ -76,11 +76,7 @@ func pip(t *testing.T, py string, args ...string) string {
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	b, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, b)
-	}
-	return string(b)
+	return testutil.MustRun(t, "", nil, name, args...)
 }
 
 // tree lists dir: relative path -> "dir", "link -> target" or
@@ -200,13 +196,4 @@ func makeWheel(t *testing.T, dir, name string, files []wheelFile, record func(st
 		t.Fatal(err)
 	}
 	return p
-}
-
-// recLog records log messages.
-type recLog struct{ lines []string }
-
-func (l *recLog) Infof(f string, a ...any) { l.lines = append(l.lines, "info: "+fmt.Sprintf(f, a...)) }
-func (l *recLog) Warnf(f string, a ...any) { l.lines = append(l.lines, "warn: "+fmt.Sprintf(f, a...)) }
-func (l *recLog) Debugf(f string, a ...any) {
-	l.lines = append(l.lines, "debug: "+fmt.Sprintf(f, a...))
 }

@@ -167,10 +167,13 @@ func TestRollback(t *testing.T) {
 	if _, err := InstallWheel(w1, target, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	log := &recLog{}
+	log := &testutil.Log{}
 	res, err := InstallWheel(w2, target, Options{Log: log})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "Replacing demo 1.0") {
+		t.Errorf("no replacement message in the log:\n%s", log.String())
 	}
 	if len(res.Replaced) != 1 || res.Replaced[0] != "demo 1.0" {
 		t.Errorf("Replaced = %v", res.Replaced)
