@@ -315,6 +315,9 @@ type parallelGzip struct {
 	mu     sync.Mutex
 	err    error
 	closed bool
+	hdr    []byte
+	// started: the writer goroutine runs (a full block was submitted).
+	started bool
 }
 
 type gzBlock struct {
@@ -346,7 +349,7 @@ func newParallelGzip(w io.Writer, opts TarOptions) *parallelGzip {
 	if opts.GzipName != "" {
 		hdr = append(append(hdr, latin1(opts.GzipName)...), 0)
 	}
-	go g.writeLoop(hdr)
+	g.hdr = hdr
 	g.cur = blockPool.Get().([]byte)[:0]
 	return g
 }
@@ -395,6 +398,10 @@ func (g *parallelGzip) Write(p []byte) (int, error) {
 }
 
 func (g *parallelGzip) submit(final bool) {
+	if !g.started {
+		g.started = true
+		go g.writeLoop(g.hdr)
+	}
 	b := &gzBlock{data: g.cur, dict: g.tail, final: final, ready: make(chan struct{})}
 	if !final {
 		t := g.cur[len(g.cur)-min(len(g.cur), 32<<10):]
@@ -447,11 +454,26 @@ func (g *parallelGzip) Close() error {
 		return g.firstErr()
 	}
 	g.closed = true
-	g.submit(true)
-	close(g.queue)
-	<-g.done
-	if err := g.firstErr(); err != nil {
-		return err
+	if !g.started {
+		// Less than one block: compress it here, no goroutines needed.
+		b := &gzBlock{data: g.cur, final: true, ready: make(chan struct{})}
+		g.compress(b)
+		if b.err != nil {
+			return b.err
+		}
+		if _, err := g.out.Write(g.hdr); err != nil {
+			return err
+		}
+		if _, err := g.out.Write(b.out.Bytes()); err != nil {
+			return err
+		}
+	} else {
+		g.submit(true)
+		close(g.queue)
+		<-g.done
+		if err := g.firstErr(); err != nil {
+			return err
+		}
 	}
 	var tr [8]byte
 	c := g.crc.Sum32()

@@ -46,7 +46,14 @@ type Zip struct {
 	err     error
 	central []zipCentral
 	closed  bool
+	// Until inlineLimit bytes have been added, entries are compressed and
+	// written inside Add: small wheels need no goroutines (they only cost
+	// scheduling latency). After that the writer goes parallel for good.
+	async       bool
+	inlineBytes int64
 }
+
+const inlineLimit = 1 << 20
 
 type zipJob struct {
 	e     *Entry
@@ -100,7 +107,6 @@ func NewZip(w io.Writer, opts ZipOptions) *Zip {
 		cpu:   make(chan struct{}, opts.Workers),
 		done:  make(chan struct{}),
 	}
-	go z.writeLoop()
 	return z
 }
 
@@ -136,6 +142,32 @@ func (z *Zip) Add(e *Entry) error {
 		return err
 	}
 	j := &zipJob{e: e, ready: make(chan struct{})}
+	if !z.async {
+		size := int64(len(e.Data))
+		if e.Path != "" {
+			fi, err := os.Stat(e.Path)
+			if err != nil {
+				z.setErr(err)
+				return err
+			}
+			size = fi.Size()
+		}
+		if z.inlineBytes+size <= inlineLimit {
+			z.inlineBytes += size
+			z.compressInto(j)
+			err := j.err
+			if err == nil {
+				err = z.writeEntry(j)
+			}
+			z.release(j)
+			if err != nil {
+				z.setErr(err)
+			}
+			return err
+		}
+		z.async = true
+		go z.writeLoop()
+	}
 	z.wg.Add(1)
 	z.queue <- j
 	go z.compress(j)
@@ -145,6 +177,19 @@ func (z *Zip) Add(e *Entry) error {
 func (z *Zip) compress(j *zipJob) {
 	z.cpu <- struct{}{}
 	defer func() { <-z.cpu; close(j.ready) }()
+	z.compressInto(j)
+}
+
+// release frees what a written (or failed) job holds.
+func (z *Zip) release(j *zipJob) {
+	if j.spill != nil {
+		j.spill.Close()
+		os.Remove(j.spill.Name())
+	}
+	j.buf = nil
+}
+
+func (z *Zip) compressInto(j *zipJob) {
 	src, size, err := j.e.open()
 	if err != nil {
 		j.err = err
@@ -209,11 +254,7 @@ func (z *Zip) writeLoop() {
 				z.setErr(err)
 			}
 		}
-		if j.spill != nil {
-			j.spill.Close()
-			os.Remove(j.spill.Name())
-		}
-		j.buf = nil
+		z.release(j)
 		z.wg.Done()
 	}
 }
@@ -302,8 +343,10 @@ func (z *Zip) Close() error {
 		return z.firstErr()
 	}
 	z.closed = true
-	close(z.queue)
-	<-z.done
+	if z.async {
+		close(z.queue)
+		<-z.done
+	}
 	if err := z.firstErr(); err != nil {
 		return err
 	}

@@ -66,18 +66,33 @@ func Unpack(sdistPath, dest string) (string, error) {
 		}
 		mu.Unlock()
 	}
-	for range max(2, runtime.GOMAXPROCS(0)*2) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				if err := writeFile(j.target, j.h, func(w io.Writer) error { _, err := w.Write(j.data); return err }); err != nil {
-					setErr(err)
-				}
+	// The first files are written inline; the writers start only for
+	// sdists with many files (goroutines cost latency on small builds).
+	inline := 32
+	started := false
+	emit := func(j unpackJob) error {
+		if inline > 0 {
+			inline--
+			return writeFile(j.target, j.h, func(w io.Writer) error { _, err := w.Write(j.data); return err })
+		}
+		if !started {
+			started = true
+			for range max(2, runtime.GOMAXPROCS(0)*2) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for j := range jobs {
+						if err := writeFile(j.target, j.h, func(w io.Writer) error { _, err := w.Write(j.data); return err }); err != nil {
+							setErr(err)
+						}
+					}
+				}()
 			}
-		}()
+		}
+		jobs <- j
+		return nil
 	}
-	top, err := unpackLoop(tr, sdistPath, dest, jobs)
+	top, err := unpackLoop(tr, sdistPath, dest, emit)
 	close(jobs)
 	wg.Wait()
 	if err == nil {
@@ -89,7 +104,7 @@ func Unpack(sdistPath, dest string) (string, error) {
 	return top, nil
 }
 
-func unpackLoop(tr *tar.Reader, sdistPath, dest string, jobs chan<- unpackJob) (string, error) {
+func unpackLoop(tr *tar.Reader, sdistPath, dest string, emit func(unpackJob) error) (string, error) {
 	top := ""
 	made := map[string]bool{}
 	if err := os.MkdirAll(dest, 0o755); err != nil {
@@ -164,7 +179,9 @@ func unpackLoop(tr *tar.Reader, sdistPath, dest string, jobs chan<- unpackJob) (
 			if err != nil {
 				return "", fmt.Errorf("%s: %w", sdistPath, err)
 			}
-			jobs <- unpackJob{target: target, data: data, h: h}
+			if err := emit(unpackJob{target: target, data: data, h: h}); err != nil {
+				return "", err
+			}
 		case tar.TypeSymlink:
 			link := h.Linkname
 			resolved := path.Join(path.Dir(clean), link)
