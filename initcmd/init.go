@@ -21,9 +21,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"goflit/internal/atomicfile"
+	"goflit/names"
 )
 
 // Prompter asks questions on an interactive terminal.
@@ -190,21 +190,6 @@ func defaultString(d map[string]any, key string) (string, bool) {
 	return s, ok
 }
 
-// IsIdentifier reports whether s is a Python identifier (letters, digits
-// and underscores, not starting with a digit; non-ASCII letters allowed).
-func IsIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		letter := r == '_' || isLetter(r)
-		if i == 0 && !letter || !letter && !isDigit(r) {
-			return false
-		}
-	}
-	return true
-}
-
 func validEmail(s string) bool {
 	if s == "" {
 		return true
@@ -217,12 +202,6 @@ func validEmail(s string) bool {
 		}
 	}
 	return false
-}
-
-func isLetter(r rune) bool { return unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) }
-
-func isDigit(r rune) bool {
-	return unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Pc)
 }
 
 func validHomePage(s string) bool {
@@ -247,7 +226,7 @@ func GuessModule(dir string) string {
 				continue
 			}
 			if info.IsDir() {
-				if !IsIdentifier(name) || name == "test" || name == "tests" {
+				if !names.IsIdentifier(name) || name == "test" || name == "tests" {
 					continue
 				}
 				if fi, err := os.Stat(filepath.Join(d, name, "__init__.py")); err == nil && fi.Mode().IsRegular() {
@@ -256,7 +235,7 @@ func GuessModule(dir string) string {
 				continue
 			}
 			stem, ok := strings.CutSuffix(name, ".py")
-			if ok && info.Mode().IsRegular() && IsIdentifier(stem) && stem != "setup" && !strings.HasPrefix(name, "test_") {
+			if ok && info.Mode().IsRegular() && names.IsIdentifier(stem) && stem != "setup" && !strings.HasPrefix(name, "test_") {
 				modules = append(modules, stem)
 			}
 		}
@@ -356,7 +335,7 @@ func Init(o Options) (*Result, error) {
 }
 
 func checkFlags(o Options) error {
-	if o.Name != nil && !IsIdentifier(*o.Name) {
+	if o.Name != nil && !names.IsIdentifier(*o.Name) {
 		return fmt.Errorf("--name %q is not a valid Python module name: use letters, digits and underscores, not starting with a digit", *o.Name)
 	}
 	if o.Email != nil && !validEmail(*o.Email) {
@@ -388,7 +367,7 @@ func ask(o Options, defaults map[string]any, interactive bool) (answers, error) 
 	case o.Name != nil:
 		a.module = *o.Name
 	case interactive:
-		if a.module, err = promptText(p, "Module name", guess, guess != "", IsIdentifier, ""); err != nil {
+		if a.module, err = promptText(p, "Module name", guess, guess != "", names.IsIdentifier, ""); err != nil {
 			return a, err
 		}
 	case guess != "":

@@ -51,7 +51,7 @@ func TestValidProjectName(t *testing.T) {
 }
 
 var identCorpus = []string{
-	"a", "_", "_a1", "A_b", "1a", "", "a-b", "a.b", "é", "über", "日本語", "x²", "℘", "℮x",
+	"a", "_", "_a1", "A_b", "1a", "", "a-b", "a.b", "é", "über", "naïve", "a b", "_x1", "日本語", "x²", "℘", "℮x",
 	"a\u0301", "\u0301a", "ⅰ", "a·b", "·a", "a b", "class", "None", "a$", "ǅ", "ʰ", "٣", "a٣",
 	"\u2160", "a\u200d", "a\u00b7", "＿", "a‿b", "‿", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ab\x00", "a\ufeff", "a🙂",
 	"\u037a", "ﮱ", "\u309b", "a\u309b", "a\u0e33", "\u0e33", "\ufe70", "a\ufe71", "\u1885", "a\u1885", "\u2118",

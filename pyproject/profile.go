@@ -3,6 +3,8 @@ package pyproject
 import (
 	"strconv"
 	"strings"
+
+	"goflit/names"
 )
 
 // GoflitVersion is goflit's own version, used in the WHEEL Generator line
@@ -69,7 +71,7 @@ func splitRequirement(r string) (name string, specs []string, ok bool) {
 	if i == 0 {
 		return "", nil, false
 	}
-	name = normalizeName(r[:i])
+	name = names.Normalize(r[:i])
 	rest := strings.TrimSpace(r[i:])
 	if strings.HasPrefix(rest, "[") {
 		j := strings.IndexByte(rest, ']')
@@ -95,24 +97,6 @@ func splitRequirement(r string) (name string, specs []string, ok bool) {
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// normalizeName is PEP 503 name normalisation (runs of -_. become -, lowercase).
-func normalizeName(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r == '-' || r == '_' || r == '.' {
-			if !dash {
-				b.WriteByte('-')
-			}
-			dash = true
-			continue
-		}
-		dash = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // allows4x reports whether some version in [4, 5) satisfies every clause.

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"goflit/internal/diag"
+	"goflit/names"
 )
 
 // Keyring stores passwords and tokens. CommandKeyring talks to the `keyring`
@@ -253,7 +254,7 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 	if keyring != nil {
 		keys := []string{}
 		if o.Project != "" {
-			keys = append(keys, "pypi_token:project:"+normalizeName(o.Project))
+			keys = append(keys, "pypi_token:project:"+names.Normalize(o.Project))
 		}
 		keys = append(keys, "pypi_token:user:"+t.Username)
 		for _, k := range keys {
@@ -300,21 +301,4 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 		}
 	}
 	return t, nil
-}
-
-func normalizeName(name string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"goflit/check"
+	"goflit/names"
 )
 
 // SimpleURL derives the simple index from an upload URL, as uv's
@@ -51,7 +52,7 @@ func ProjectFiles(ctx context.Context, client *http.Client, simpleURL, project s
 // projectFiles is ProjectFiles with the upload credentials sent along when
 // the simple index is on the upload host (private indexes need them).
 func projectFiles(ctx context.Context, client *http.Client, simpleURL, project string, t *Target) ([]IndexFile, error) {
-	base := strings.TrimSuffix(simpleURL, "/") + "/" + normalizeName(project) + "/"
+	base := strings.TrimSuffix(simpleURL, "/") + "/" + names.Normalize(project) + "/"
 	req, err := http.NewRequestWithContext(ctx, "GET", base, nil)
 	if err != nil {
 		return nil, fmt.Errorf("check URL %q: %v", Redacted(simpleURL), err)

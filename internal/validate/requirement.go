@@ -5,18 +5,14 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode"
 
 	"goflit/internal/pystr"
+	"goflit/names"
 	"goflit/pep508"
 )
 
 // The patterns of flit's validate.py (built on first use, never at start-up).
 var (
-	// nameRe is a distribution name, not quite a Python identifier.
-	nameRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`)
-	})
 	// versionSpecRe is one clause of a version specifier.
 	versionSpecRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)^(~=|===?|!=|<=?|>=?)\s*[A-Z0-9\-_.*+!]+$`)
@@ -44,32 +40,6 @@ var markerVars = map[string]bool{
 	"platform_python_implementation": true, "implementation_name": true,
 	"implementation_version": true, "extra": true,
 }
-
-func validName(s string) bool { return nameRe().MatchString(s) }
-
-// isIdentifier approximates Python's str.isidentifier (XID_Start followed by
-// XID_Continue characters).
-func isIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		start := r == '_' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r)
-		if i == 0 {
-			if !start {
-				return false
-			}
-			continue
-		}
-		if !start && !unicode.IsDigit(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc) {
-			return false
-		}
-	}
-	return true
-}
-
-// IsIdentifier reports whether s is a valid Python identifier.
-func IsIdentifier(s string) bool { return isIdentifier(s) }
 
 // validVersionSpecifier checks every comma-separated clause.
 func validVersionSpecifier(s string) bool {
@@ -122,7 +92,7 @@ func flitRequirementProblems(req string) []string {
 	var probs []string
 	if extras != "" {
 		for _, e := range strings.Split(extras[1:len(extras)-1], ",") {
-			if !validName(strings.TrimSpace(e)) {
+			if !names.ValidProjectName(strings.TrimSpace(e)) {
 				probs = append(probs, "Invalid extras in requirement: "+pystr.Repr(req))
 				break
 			}

@@ -23,6 +23,7 @@ import (
 
 	"goflit/internal/diag"
 	"goflit/internal/pystr"
+	"goflit/names"
 	"goflit/pyproject"
 )
 
@@ -128,16 +129,6 @@ func (c *checker) classifiers() {
 	}
 }
 
-// isIdentifierAttr reports whether s is dotted Python identifiers.
-func isIdentifierAttr(s string) bool {
-	for _, part := range strings.Split(s, ".") {
-		if !isIdentifier(part) {
-			return false
-		}
-	}
-	return true
-}
-
 // entryPoints checks "module" or "module:attr" syntax for every entry point.
 func (c *checker) entryPoints() {
 	for _, g := range slices.Sorted(maps.Keys(c.p.EntryPoints)) {
@@ -146,9 +137,9 @@ func (c *checker) entryPoints() {
 			v := group[k]
 			var valid bool
 			if mod, obj, ok := strings.Cut(v, ":"); ok {
-				valid = isIdentifierAttr(mod) && isIdentifierAttr(obj)
+				valid = names.IsDottedIdentifier(mod) && names.IsDottedIdentifier(obj)
 			} else {
-				valid = isIdentifierAttr(v)
+				valid = names.IsDottedIdentifier(v)
 			}
 			if valid {
 				continue
@@ -172,7 +163,7 @@ func (c *checker) name() {
 	if name == "" {
 		name = c.p.Name
 	}
-	if name == "" || validName(name) {
+	if name == "" || names.ValidProjectName(name) {
 		return
 	}
 	c.add("Invalid name: "+pystr.Repr(name),

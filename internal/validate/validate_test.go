@@ -142,16 +142,6 @@ func TestCheckURL(t *testing.T) {
 	}
 }
 
-func TestIsIdentifier(t *testing.T) {
-	for s, want := range map[string]bool{
-		"a": true, "_x1": true, "naïve": true, "é": true, "": false, "1a": false, "a-b": false, "a b": false, "a.b": false,
-	} {
-		if got := IsIdentifier(s); got != want {
-			t.Errorf("IsIdentifier(%q) = %v", s, got)
-		}
-	}
-}
-
 // goodProject is valid in every checked respect.
 func goodProject() *pyproject.Project {
 	return &pyproject.Project{
