@@ -72,6 +72,8 @@ type command struct {
 	hidden bool
 	// run parses its own flags from args and returns an exit code.
 	run func(g *Globals, args []string) int
+	// needsProject: the command reads pyproject.toml (set in commands()).
+	needsProject bool
 }
 
 func commands() []*command {
@@ -90,6 +92,7 @@ func commands() []*command {
 	var out []*command
 	for _, c := range cmds {
 		if c != nil {
+			c.needsProject = c.name == "build"
 			out = append(out, c)
 		}
 	}
@@ -116,11 +119,10 @@ func Main(args []string, env *Env) (code int) {
 	fs.BoolVar(&help, "h", false, "")
 	fs.BoolVar(&help, "help", false, "")
 	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(env.Stderr, "flit: %v\n", err)
-		fmt.Fprint(env.Stderr, mainUsage())
+		fmt.Fprintf(env.Stderr, "flit: %s%s\nRun 'flit -h' for the commands and global options.\n", flagError(err), suggestFlag(fs, err))
 		return 2
 	}
-	g.Log = newLog(env.Stderr, g.Verbose || g.Debug)
+	g.Log = newLog(env.Stderr, g.Verbose || g.Debug, env.Dir)
 	if showVersion {
 		fmt.Fprintf(env.Stdout, "Flit %s (goflit)\n", Version)
 		return 0
@@ -150,9 +152,33 @@ func Main(args []string, env *Env) (code int) {
 			return c.run(g, rest[1:])
 		}
 	}
-	fmt.Fprintf(env.Stderr, "flit: unknown command %q%s\n", name, suggestCommand(name))
-	fmt.Fprint(env.Stderr, mainUsage())
+	fmt.Fprintf(env.Stderr, "flit: unknown command %q%s\nRun 'flit -h' for the list of commands.\n", name, suggestCommand(name))
 	return 2
+}
+
+// checkProjectFile gives flit's messages for a missing or .ini config file
+// before a command that needs a project runs.
+func (g *Globals) checkProjectFile() (int, bool) {
+	path := g.ProjectFile()
+	show := g.shortPath(path)
+	if strings.HasSuffix(path, ".ini") {
+		fmt.Fprintf(g.Env.Stderr, "error: %s: flit.ini format is no longer supported. You can use 'flit tomlify' to convert it to pyproject.toml\n", show)
+		return 1, false
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		fmt.Fprintf(g.Env.Stderr, "error: %s is a directory; -f/--ini-file takes the path of a pyproject.toml file\n", show)
+		return 1, false
+	case err != nil:
+		hint := "run 'flit init' to create one, or pass -f PATH/pyproject.toml"
+		if _, ierr := os.Stat(filepath.Join(filepath.Dir(path), "flit.ini")); ierr == nil {
+			hint = "this project has a flit.ini, a format no longer supported: run 'flit tomlify' to convert it"
+		}
+		fmt.Fprintf(g.Env.Stderr, "error: Config file %s does not exist (%s)\n", show, hint)
+		return 1, false
+	}
+	return 0, true
 }
 
 func suggestCommand(name string) string {
@@ -226,11 +252,16 @@ func parseFlags(g *Globals, c *command, fs *flag.FlagSet, args []string) (int, b
 		return 0, false
 	}
 	if err != nil {
-		// Go's flag package says "-name"; flit's options are spelled "--name".
-		msg := strings.Replace(err.Error(), "for flag -", "for --", 1)
-		msg = strings.Replace(msg, "flag provided but not defined: -", "unknown option: -", 1)
-		fmt.Fprintf(g.Env.Stderr, "flit %s: %s\nusage: flit %s %s\n", c.name, msg, c.name, c.usage)
+		hint := suggestFlag(fs, err)
+		if name, ok := undefinedFlag(err); ok && isGlobalFlag(name) {
+			hint = fmt.Sprintf(" (%s is a global option: put it before the command, as in 'flit %s %s')", dashed(name), dashed(name), c.name)
+		}
+		fmt.Fprintf(g.Env.Stderr, "flit %s: %s%s\nusage: flit %s %s\n", c.name, flagError(err), hint, c.name, c.usage)
 		return 2, false
+	}
+	if c.needsProject {
+		// flit's checks on the config file, once the command line is known good.
+		return g.checkProjectFile()
 	}
 	return 0, true
 }
@@ -273,8 +304,70 @@ func (g *Globals) shortPath(p string) string {
 	return p
 }
 
-// Closest returns the candidate nearest to s by edit distance when it is
-// close enough to be a likely typo, else "".
+// dashed spells an option as users type it: -x for one letter, --name else.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// flagError rewrites the standard flag package's messages, which spell
+// every option with one dash, into flit's spelling.
+func flagError(err error) string {
+	msg := err.Error()
+	for _, p := range []struct{ prefix, repl string }{
+		{"flag provided but not defined: -", "unknown option "},
+		{"flag needs an argument: -", "option needs a value: "},
+	} {
+		if rest, ok := strings.CutPrefix(msg, p.prefix); ok {
+			return p.repl + dashed(rest)
+		}
+	}
+	// invalid value "x" for flag -name: reason / invalid boolean value "x" for -name: reason
+	for _, marker := range []string{" for flag -", " for -"} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			rest := msg[i+len(marker):]
+			name, reason, _ := strings.Cut(rest, ": ")
+			return msg[:i] + " for " + dashed(name) + ": " + reason
+		}
+	}
+	return msg
+}
+
+func undefinedFlag(err error) (string, bool) {
+	return strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+}
+
+func isGlobalFlag(name string) bool {
+	switch name {
+	case "v", "verbose", "debug", "f", "ini-file", "V", "version":
+		return true
+	}
+	return false
+}
+
+// suggestFlag proposes the nearest defined option for an unknown one.
+func suggestFlag(fs *flag.FlagSet, err error) string {
+	name, ok := undefinedFlag(err)
+	if !ok {
+		return ""
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if len(f.Name) > 1 || len(name) == 1 {
+			names = append(names, f.Name)
+		}
+	})
+	if s := Closest(name, names); s != "" {
+		return fmt.Sprintf(" (did you mean %s?)", dashed(s))
+	}
+	return ""
+}
+
+// Closest returns the candidate nearest to s by edit distance (adjacent
+// transpositions count as one edit) when it is close enough to be a likely
+// typo, else "".
 func Closest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
@@ -290,6 +383,8 @@ func Closest(s string, candidates []string) string {
 }
 
 func levenshtein(a, b string) int {
+	// Optimal string alignment distance: three rows of the DP table.
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -303,8 +398,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"goflit/backend"
@@ -39,6 +40,9 @@ func backendCommand() *command {
 		}
 		if len(pos) < 1 || len(pos) > 2 {
 			return usageError(g, c, "expected a hook name and at most one directory")
+		}
+		if !slices.Contains(backend.Hooks, pos[0]) {
+			return usageError(g, c, "unknown hook %q (known: %s)", pos[0], strings.Join(backend.Hooks, ", "))
 		}
 		cs, err := backend.ParseConfigSettings(*settings)
 		if err != nil {

@@ -85,8 +85,14 @@ Serves until interrupted.
 		if dir == "" {
 			return usageError(g, c, "missing DIR, the directory holding the packages")
 		}
+		if port < 0 || port > 65535 {
+			return usageError(g, c, "--port %d: use a port from 0 to 65535 (0 picks a free one)", port)
+		}
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(g.Env.Dir, dir)
+		}
+		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+			return g.Fail(fmt.Errorf("%s is not a directory: DIR is the folder that holds (or will hold) the index's packages", g.shortPath(dir)))
 		}
 		opt := index.Options{Dir: dir, Tokens: tokens, OIDCTestKey: oidcKey, MaxFileSize: int64(maxMB) << 20, Log: g.Log, Check: checkOptions()}
 		if failUploads != "" {
@@ -98,13 +104,15 @@ Serves until interrupted.
 			}
 			opt.FailUploads = index.Fault{Count: count, Status: status}
 		}
-		srv, err := index.New(opt)
-		if err != nil {
-			return g.Fail(err)
-		}
+		// Listen first, so a busy port leaves no new DIR behind.
 		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			return g.Fail(fmt.Errorf("listening on %s:%d: %v (is another server using the port? try --port 0)", host, port, err))
+		}
+		srv, err := index.New(opt)
+		if err != nil {
+			l.Close()
+			return g.Fail(err)
 		}
 		base := "http://" + l.Addr().String()
 		fmt.Fprintf(g.Env.Stdout, "Serving %s\n  upload: %s/legacy/\n  simple: %s/simple/\n", dir, base, base)

@@ -4,36 +4,58 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/term"
 )
 
-// Log prints progress to stderr. It implements diag.Logger.
+// Log prints progress to stderr. It implements diag.Logger. Paths under the
+// working directory are shown relative to it.
 type Log struct {
 	mu      sync.Mutex
 	w       io.Writer
 	verbose bool
+	dir     string // working directory + separator, or ""
 }
 
-func newLog(w io.Writer, verbose bool) *Log { return &Log{w: w, verbose: verbose} }
+func newLog(w io.Writer, verbose bool, dir string) *Log {
+	l := &Log{w: w, verbose: verbose}
+	if dir != "" {
+		l.dir = strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator)
+	}
+	return l
+}
 
-func (l *Log) printf(prefix, format string, args ...any) {
+func (l *Log) print(prefix, msg string) {
+	if l.dir != "" {
+		msg = strings.ReplaceAll(msg, l.dir, "")
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, prefix+format+"\n", args...)
+	fmt.Fprint(l.w, prefix+msg+"\n")
 }
 
 // Infof prints a progress message.
-func (l *Log) Infof(format string, args ...any) { l.printf("", format, args...) }
+func (l *Log) Infof(format string, args ...any) { l.print("", fmt.Sprintf(format, args...)) }
 
-// Warnf prints a warning.
-func (l *Log) Warnf(format string, args ...any) { l.printf("warning: ", format, args...) }
+// Warnf prints a warning. A message that already says it is a warning (a
+// rendered diag.Diagnostic: "file:line:col: warning: ...") is not prefixed
+// a second time.
+func (l *Log) Warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if strings.HasPrefix(msg, "warning: ") || strings.Contains(msg, ": warning: ") {
+		l.print("", msg)
+		return
+	}
+	l.print("warning: ", msg)
+}
 
 // Debugf prints only with -v/--debug.
 func (l *Log) Debugf(format string, args ...any) {
 	if l.verbose {
-		l.printf("  ", format, args...)
+		l.print("  ", fmt.Sprintf(format, args...))
 	}
 }
 
