@@ -59,7 +59,7 @@ func DevInstall(p *pyproject.Project, target *Target, mode DevMode, opts Options
 		return nil, err
 	}
 
-	t := newTxn()
+	t := newTxn(opts.Context)
 	ok := false
 	defer func() {
 		if !ok {

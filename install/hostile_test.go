@@ -1,6 +1,7 @@
 package install
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -127,7 +128,7 @@ func TestRollback(t *testing.T) {
 	w1 := makeWheel(t, dir, "demo-1.0-py3-none-any.whl", v1, nil)
 	w2 := makeWheel(t, dir, "demo-2.0-py3-none-any.whl", v2, nil)
 
-	for _, mode := range []string{"hook-first", "hook-middle", "hook-dist-info", "dir-in-the-way"} {
+	for _, mode := range []string{"hook-first", "hook-middle", "hook-dist-info", "dir-in-the-way", "interrupted"} {
 		t.Run(mode, func(t *testing.T) {
 			root := t.TempDir()
 			target := fakeTarget(t, root)
@@ -140,8 +141,13 @@ func TestRollback(t *testing.T) {
 			before := tree(t, root)
 			n := 0
 			injected := errors.New("injected failure")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			testCommitHook = func(dest string) error {
 				n++
+				if mode == "interrupted" && n == 3 {
+					cancel() // Ctrl-C in the middle of the commit
+				}
 				switch {
 				case mode == "hook-first" && n == 1,
 					mode == "hook-middle" && n == 4,
@@ -151,9 +157,12 @@ func TestRollback(t *testing.T) {
 				return nil
 			}
 			defer func() { testCommitHook = nil }()
-			_, err := InstallWheel(w2, target, Options{})
+			_, err := InstallWheel(w2, target, Options{Context: ctx})
 			if err == nil {
 				t.Fatal("install succeeded despite the failure")
+			}
+			if mode == "interrupted" && !strings.Contains(err.Error(), "install interrupted") {
+				t.Errorf("error = %v", err)
 			}
 			if d := treeDiff(before, tree(t, root)); d != "" {
 				t.Errorf("failed install (%v) left changes:\n%s", err, d)
@@ -197,4 +206,22 @@ func sortStrings(s []string) []string {
 		}
 	}
 	return out
+}
+
+// TestCancelledBeforeCommit: a cancelled install writes nothing and leaves
+// no stage directory behind.
+func TestCancelledBeforeCommit(t *testing.T) {
+	root := t.TempDir()
+	target := fakeTarget(t, root)
+	whl := makeWheel(t, t.TempDir(), "demo-1.0-py3-none-any.whl", []wheelFile{{name: "demo/__init__.py", data: "x = 1\n"}}, nil)
+	before := tree(t, root)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := InstallWheel(whl, target, Options{Context: ctx})
+	if err == nil || !strings.Contains(err.Error(), "nothing was installed") {
+		t.Fatalf("error = %v", err)
+	}
+	if d := treeDiff(before, tree(t, root)); d != "" {
+		t.Errorf("the cancelled install changed the target:\n%s", d)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"goflit/archive"
+	"goflit/cext"
 	"goflit/pyproject"
 	"goflit/wheel"
 )
@@ -22,6 +23,13 @@ import (
 // that changes in between fails the install instead of installing
 // something RECORD does not describe.
 func InstallProject(p *pyproject.Project, target *Target, wopts wheel.Options, opts Options) (*Result, error) {
+	// C/C++ extension modules (package cext): compile them for the target
+	// interpreter; the wheel gets the modules and their platform tag.
+	cleanup, err := cext.PrepareWheel(p, &wopts, cext.Options{Python: target.Python, Log: wopts.Log})
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
 	name := wheel.Filename(p, wopts)
 	wn, err := ParseWheelName(name)
 	if err != nil {

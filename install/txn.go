@@ -1,6 +1,7 @@
 package install
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -41,13 +42,27 @@ type txn struct {
 
 	// hook, when set (tests), runs before each file is moved into place.
 	hook func(dest string) error
+	// ctx cancels the install (Ctrl-C): staging stops, and a commit in
+	// progress is rolled back.
+	ctx context.Context
 }
 
 // testCommitHook lets tests inject a failure in the middle of a commit.
 var testCommitHook func(dest string) error
 
-func newTxn() *txn {
-	return &txn{stages: map[string]string{}, stageOf: map[string]string{}, safeDirs: map[string]bool{}, hook: testCommitHook}
+func newTxn(ctx context.Context) *txn {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return &txn{ctx: ctx, stages: map[string]string{}, stageOf: map[string]string{}, safeDirs: map[string]bool{}, hook: testCommitHook}
+}
+
+// interrupted is the error of a cancelled install (nil if not cancelled).
+func (t *txn) interrupted() error {
+	if err := t.ctx.Err(); err != nil {
+		return fmt.Errorf("install interrupted (%v): nothing was installed, the environment is as it was", err)
+	}
+	return nil
 }
 
 func randSuffix() string {
@@ -247,6 +262,9 @@ func (t *txn) commit(remove []string, allowed []string) (err error) {
 	moved := map[string]bool{}
 	existing := map[string]bool{}
 	for _, f := range t.files {
+		if err := t.interrupted(); err != nil {
+			return err
+		}
 		if underMoved(moved, f.root, f.dest) {
 			continue
 		}

@@ -3,6 +3,7 @@ package install
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
@@ -55,6 +56,9 @@ type Options struct {
 	NoRequested bool       // do not write REQUESTED (installed as a dependency)
 	DirectURL   *DirectURL // direct_url.json to write (nil: none)
 	NoCompile   bool       // skip bytecode compilation
+	// Context cancels the install (nil: never): before the commit nothing
+	// has been written; a commit in progress is rolled back.
+	Context context.Context
 }
 
 func (o *Options) log() diag.Logger {
@@ -345,7 +349,7 @@ func installMembers(base string, wn WheelName, all []*member, target *Target, op
 	}
 
 	// Stage.
-	t := newTxn()
+	t := newTxn(opts.Context)
 	ok := false
 	defer func() {
 		if !ok {
@@ -519,7 +523,9 @@ func (t *txn) stageMembers(plan []*plannedMember, python, base string, comp *com
 					made[dir] = true
 				}
 				dirMu.Unlock()
-				errs[i] = extract(pm, s, python, base, buf, comp)
+				if errs[i] = t.interrupted(); errs[i] == nil {
+					errs[i] = extract(pm, s, python, base, buf, comp)
+				}
 			}
 		}()
 	}
@@ -528,6 +534,9 @@ func (t *txn) stageMembers(plan []*plannedMember, python, base string, comp *com
 	}
 	close(jobs)
 	wg.Wait()
+	if err := t.interrupted(); err != nil {
+		return err
+	}
 	var list diag.List
 	for _, err := range errs {
 		if err != nil {

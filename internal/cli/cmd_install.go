@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"goflit/install"
 	"goflit/internal/python"
@@ -141,7 +144,12 @@ Use -v to see the commands run.
 			return 0
 		}
 
-		opts := install.Options{Log: g.Log}
+		// Ctrl-C (or SIGTERM) cancels the install instead of killing the
+		// process midway: nothing is installed, or a commit in progress is
+		// rolled back.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		opts := install.Options{Log: g.Log, Context: ctx}
 		var res *install.Result
 		switch {
 		case symlink:
