@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"goflit/coremeta"
+	"goflit/names"
 )
 
 // zipEntries runs the zip container checks on f, reports their problems and
@@ -293,11 +294,11 @@ func (c *checker) sdist(d *Dist) {
 	}
 	defer f.Close()
 	if strings.HasSuffix(d.Filename, ".zip") {
-		var names []string
+		var members []string
 		for _, e := range c.zipEntries(f, d.Size) {
-			names = append(names, e.Name)
+			members = append(members, e.Name)
 		}
-		c.sdistLayout(d, names)
+		c.sdistLayout(d, members)
 		return
 	}
 	gz, err := gzip.NewReader(f)
@@ -306,7 +307,7 @@ func (c *checker) sdist(d *Dist) {
 		return
 	}
 	tr := tar.NewReader(gz)
-	var names []string
+	var members []string
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -316,7 +317,7 @@ func (c *checker) sdist(d *Dist) {
 			c.add(StageArchive, "", "", "broken tar archive: %v", err)
 			return
 		}
-		names = append(names, h.Name)
+		members = append(members, h.Name)
 		sparse := h.Typeflag == tar.TypeGNUSparse
 		for k := range h.PAXRecords {
 			if strings.HasPrefix(k, "GNU.sparse.") {
@@ -335,14 +336,14 @@ func (c *checker) sdist(d *Dist) {
 	if _, err := io.Copy(io.Discard, gz); err != nil {
 		c.add(StageArchive, "", "", "broken gzip stream: %v", err)
 	}
-	c.sdistLayout(d, names)
+	c.sdistLayout(d, members)
 }
 
 // sdistLayout: one top-level directory, PKG-INFO in it, License-Files present.
-func (c *checker) sdistLayout(d *Dist, names []string) {
+func (c *checker) sdistLayout(d *Dist, members []string) {
 	tops := map[string]bool{}
 	have := map[string]bool{}
-	for _, n := range names {
+	for _, n := range members {
 		clean := strings.TrimPrefix(n, "./")
 		have[strings.TrimSuffix(clean, "/")] = true
 		if strings.HasPrefix(clean, "/") || strings.Contains("/"+clean+"/", "/../") {
@@ -360,7 +361,7 @@ func (c *checker) sdistLayout(d *Dist, names []string) {
 		top = t
 	}
 	m := &d.Meta.Metadata
-	if want := wheelName(m.Name) + "-" + m.Version; validName(m.Name) && top != want {
+	if want := names.Escape(m.Name) + "-" + m.Version; names.ValidProjectName(m.Name) && top != want {
 		c.add(StageArchive, "", "", "top-level directory %q should be %q (PEP 625)", top, want)
 	}
 	for _, lf := range licenseFiles(m) {

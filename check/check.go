@@ -20,6 +20,8 @@ import (
 
 	"goflit/coremeta"
 	"goflit/internal/diag"
+	"goflit/names"
+	"goflit/tags"
 )
 
 // Stage is the step of Warehouse's upload validation a problem belongs to.
@@ -122,14 +124,14 @@ func (c *checker) filename(fn string, m *coremeta.Metadata) {
 		c.add(StageFilename, "", "", "invalid file extension: use .tar.gz for an sdist or .whl for a wheel (PEP 527)")
 		return
 	}
-	if m == nil || m.Name == "" || m.Version == "" || !validName(m.Name) || !validVersion(m.Version) {
+	if m == nil || m.Name == "" || m.Version == "" || !names.ValidProjectName(m.Name) || !validVersion(m.Version) {
 		return // metadata problems are reported by metadata()
 	}
 	if kind == "sdist" {
-		want := wheelName(m.Name) + "-" + m.Version + ".tar.gz"
+		want := names.Escape(m.Name) + "-" + m.Version + ".tar.gz"
 		prefix := strings.ToLower(strings.SplitN(fn, "-", 2)[0])
-		if normalize(prefix) != normalize(m.Name) && !strings.HasPrefix(normalize(fn), normalize(m.Name)+"-") {
-			c.add(StageFilename, "", "", "file name must start with %q, the normalized project name (PEP 625)", wheelName(m.Name))
+		if names.Normalize(prefix) != names.Normalize(m.Name) && !strings.HasPrefix(names.Normalize(fn), names.Normalize(m.Name)+"-") {
+			c.add(StageFilename, "", "", "file name must start with %q, the normalized project name (PEP 625)", names.Escape(m.Name))
 		} else if fn != want {
 			c.add(StageFilename, "", "", "file name is invalid, should be %q (PEP 625)", want)
 		}
@@ -140,14 +142,14 @@ func (c *checker) filename(fn string, m *coremeta.Metadata) {
 		c.add(StageFilename, "", "", "invalid wheel file name: expected {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl")
 		return
 	}
-	if w.Name != wheelName(m.Name) {
-		c.add(StageFilename, "", "", "wheel file name starts with %q, but should contain the normalized project name %q", w.Name, wheelName(m.Name))
+	if w.Name != names.Escape(m.Name) {
+		c.add(StageFilename, "", "", "wheel file name starts with %q, but should contain the normalized project name %q", w.Name, names.Escape(m.Name))
 	}
 	if !sameVersion(w.Version, m.Version) {
 		c.add(StageFilename, "", "", "wheel file name has version %q, but the metadata says %q", w.Version, m.Version)
 	}
 	for _, p := range w.Plat {
-		if !platformOK(p) {
+		if !tags.PyPIPlatformOK(p) {
 			c.add(StageFilename, "", "", "binary wheel has an unsupported platform tag %q (PyPI accepts any, manylinux_X_Y_ARCH, musllinux_X_Y_ARCH, macosx_…, win_…)", p)
 		}
 	}
@@ -233,7 +235,7 @@ func (c *checker) metadata(f *coremeta.File, entry string) {
 	switch {
 	case m.Name == "":
 		c.add(StageMetadata, "Name", entry, "Name: missing")
-	case !validName(m.Name):
+	case !names.ValidProjectName(m.Name):
 		bad("Name", "%q is not a valid project name (letters, digits, and . _ - between them)", m.Name)
 	}
 	switch {
@@ -309,7 +311,7 @@ func (c *checker) metadata(f *coremeta.File, entry string) {
 		bad("Requires-Python", "%q is not a valid version specifier set", m.RequiresPython)
 	}
 	for _, x := range m.ProvidesExtra {
-		if !validName(x) {
+		if !names.ValidProjectName(x) {
 			badv("Provides-Extra", x, "%q is not a valid extra name", x)
 		}
 	}

@@ -8,23 +8,10 @@ import (
 	"goflit/names"
 	"goflit/pep440"
 	"goflit/pep508"
-	"goflit/tags"
 )
-
-// The standards packages (names, pep440, pep508, tags) are written in
-// parallel; the small subset PyPI's upload checks need lives here so that
-// check has no moving dependencies.
 
 // The rules come from the standards packages (names, pep440, pep508, tags);
 // these small wrappers give them the shape the checks need.
-
-// normalize is PEP 503 name normalisation.
-func normalize(name string) string { return names.Normalize(name) }
-
-// wheelName is the PEP 427/625 escaped, normalised name: "foo_bar".
-func wheelName(name string) string { return names.Escape(name) }
-
-func validName(name string) bool { return names.ValidProjectName(name) }
 
 func validVersion(v string) bool {
 	_, err := pep440.Parse(v)
@@ -112,9 +99,5 @@ func parseWheelFilename(fn string) (wheelFile, bool) {
 	return w, w.Name != "" && w.Version != ""
 }
 
-// platformOK reports whether PyPI accepts a wheel platform tag
-// (Warehouse's _valid_platform_tag, peers.md §3.2).
-func platformOK(tag string) bool { return tags.PyPIPlatformOK(tag) }
-
 // Normalize is PEP 503 name normalisation ("Foo.Bar_baz" -> "foo-bar-baz").
-func Normalize(name string) string { return normalize(name) }
+func Normalize(name string) string { return names.Normalize(name) }
