@@ -266,6 +266,11 @@ func Select(p *pyproject.Project, opts Options) (*Selection, error) {
 		return nil, &CrucialError{Files: missing}
 	}
 	for f := range files {
+		if f == ".." || strings.HasPrefix(f, "../") {
+			// flit would write a "<name>-<ver>/../x" member, which safe
+			// extractors refuse: a conscious fix of that quirk.
+			return nil, fmt.Errorf("%s: outside the directory containing pyproject.toml, so the sdist cannot contain it (%s); move it into the project", f, sel.Reason[f])
+		}
 		sel.Files = append(sel.Files, f)
 	}
 	sort.Strings(sel.Files)

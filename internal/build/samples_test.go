@@ -31,6 +31,7 @@ import (
 //	use-vcs / no-use-vcs   pass --use-vcs / --no-use-vcs
 //	formats F...           build only these formats
 //	error                  the build must fail; the golden file holds the message
+//	project SUBDIR         pyproject.toml is in SUBDIR (no repository)
 //	no-ref REASON          flit_core 3.8 cannot build it (skipped in the differential)
 //	no-rebuild REASON      skip the python -m build rebuild of the sdist
 //	no-import REASON       install the wheel but do not import the module
@@ -135,6 +136,8 @@ func setupSampleVCS(t testing.TB, name, base string, withVCS bool) *sample {
 			s.useVCS = &v
 		case "formats":
 			s.formats = f[1:]
+		case "project":
+			s.dir = filepath.Join(s.root, f[1])
 		case "error":
 			s.wantErr = true
 		case "no-ref":
