@@ -12,6 +12,8 @@ import (
 
 	"goflit/internal/pystr"
 	"goflit/names"
+	"goflit/pep440"
+	"goflit/spdx"
 )
 
 // projectKeys are the [project] keys flit_core 4 accepts (3.x: without the
@@ -263,7 +265,7 @@ func (l *loader) dict(at, field string, v any) (map[string]any, bool) {
 
 // setVersion normalises a version (static or from the module).
 func (l *loader) setVersion(at, s string) {
-	v, err := normalizeVersion(s)
+	v, err := pep440.Normalize(s) // flit_core's normalise_version, error text included
 	if err != nil {
 		if l.opts.AllowInvalid {
 			l.warnAt(at, true, "Invalid version number "+pystr.Repr(s)+" allowed by FLIT_ALLOW_INVALID", "")
@@ -397,7 +399,7 @@ func (l *loader) license(v any) {
 	md := l.md()
 	switch lic := v.(type) {
 	case string:
-		expr, err := normalizeLicense(lic)
+		expr, err := spdx.Normalize(lic) // flit_core's normalise_compound_license_expr
 		if err != nil {
 			if l.opts.AllowInvalid {
 				l.warnAt("project.license", true, "Invalid license ID "+pystr.Repr(lic)+" allowed by FLIT_ALLOW_INVALID", "")
