@@ -150,6 +150,14 @@ print(extc.add(2, 3), extc.fib(30), extc.scaled(7), extcpp.join(",", ["a", "b"])
 		t.Errorf("editable install: value() = %s", got)
 	}
 
+	// flit install (a normal install) compiles for the target interpreter and
+	// installs the module, not its source.
+	inst := devProject(t, "instpkg", "5")
+	flit(t, inst, cache, "install", "--deps", "none", "--python", vpy)
+	if got := run(t, vpy, "-c", "import instpkg._native as m, os; print(m.value(), sorted(os.listdir(os.path.dirname(m.__file__))))"); got != "5 ['__init__.py', '__pycache__', '_native.cpython-311-x86_64-linux-gnu.so']" && got != "5 ['__init__.py', '_native.cpython-311-x86_64-linux-gnu.so']" {
+		t.Errorf("flit install: %s", got)
+	}
+
 	// flit install --symlink builds in place for the target interpreter.
 	sym := devProject(t, "sympkg", "11")
 	flit(t, sym, cache, "install", "--symlink", "--deps", "none", "--python", vpy)
