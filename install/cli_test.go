@@ -225,3 +225,24 @@ func TestCLIUserInstall(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIInstallExtension: a project with a C extension (examples/ext-c)
+// installs with its module compiled for the target interpreter, into
+// platlib, and imports.
+func TestCLIInstallExtension(t *testing.T) {
+	t.Parallel()
+	testutil.NeedCommand(t, "gcc", "apt-get install gcc")
+	if _, err := os.Stat("/usr/include/python3.11/Python.h"); err != nil {
+		testutil.NeedPeer(t, false, "Python.h", "apt-get install python3-dev")
+	}
+	work := t.TempDir()
+	proj := filepath.Join(work, "ext-c")
+	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), proj)
+	py := newVenv(t, filepath.Join(work, "venv"))
+	mustFlit(t, proj, append([]string{"XDG_CACHE_HOME=" + filepath.Join(work, "cache")}, rootOK...), "install", "--deps", "none", "--python", py)
+	out := run(t, py, "-c", "import extc; print(extc.add(2, 3)); print(extc._speed.__file__)")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || lines[0] != "5" || !strings.HasPrefix(lines[1], filepath.Join(work, "venv", "lib")) || !strings.HasSuffix(lines[1], ".so") {
+		t.Errorf("the extension is not installed in the venv: %q", out)
+	}
+}
