@@ -31,7 +31,9 @@
 //
 // InstallProject installs a project's wheel without writing the wheel file:
 // the members wheel.WriteTo produces are read from the project directly,
-// with the same RECORD checks. DevInstall makes flit's development installs
+// with the same RECORD checks; C/C++ extension modules (package cext) are
+// compiled for the target interpreter first (built in place for the
+// development installs). DevInstall makes flit's development installs
 // (--symlink, --pth-file) with the same .dist-info (direct_url.json marked
 // editable); unlike flit, they also get gui_scripts launchers, as a wheel
 // install does. SelectRequirements and InstallRequirements are flit's
