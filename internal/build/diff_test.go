@@ -196,6 +196,7 @@ json.dump(out, sys.stdout)
 // them entry for entry with ../shared/tools/artifact_diff.py --known. Every
 // remaining difference must be one of knownDifferences.
 func TestDifferentialFlit38(t *testing.T) {
+	t.Parallel()
 	py := testutil.PythonWith(t, "flit_core")
 	tools := filepath.Join(testutil.ModuleRoot(), "..", "shared", "tools")
 	if _, err := os.Stat(filepath.Join(tools, "artifact_diff.py")); err != nil {

@@ -56,6 +56,7 @@ json.dump(out, sys.stdout)
 // `python3 -m build --no-isolation --wheel` (Debian's flit_core 3.8 as the
 // backend) into a wheel equal to ours up to knownDifferences.
 func TestInstallAndRebuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("creates a venv and runs pip and python -m build")
 	}

@@ -20,6 +20,8 @@ import (
 // TestReproducible: two builds of every sample, in different folders, with
 // different umasks and file times, and SOURCE_DATE_EPOCH set, give
 // byte-identical wheels and sdists.
+//
+// It changes the process umask, so it must not be parallel.
 func TestReproducible(t *testing.T) {
 	base := t.TempDir()
 	old := syscall.Umask(0o077)
