@@ -1,8 +1,6 @@
 package index
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,7 +8,7 @@ import (
 
 	"goflit/check"
 	"goflit/internal/atomicfile"
-	"goflit/upload/blake2b"
+	"goflit/internal/digest"
 )
 
 // importLoose adds wheels and sdists that were put into the directory by
@@ -81,14 +79,13 @@ func (s *Server) importFile(p string) error {
 		return err
 	}
 	defer f.Close()
-	sh, bl := sha256.New(), blake2b.New256()
-	n, err := copyHashing(io.Discard, sh, bl, f)
+	sums, n, err := digest.Copy(io.Discard, f, 1<<20)
 	if err != nil {
 		return err
 	}
 	fi, _ := f.Stat()
 	rec := record{Filename: d.Filename, Name: m.Name, Version: m.Version, Filetype: d.Filetype, Size: n,
-		SHA256: hex.EncodeToString(sh.Sum(nil)), Blake2b256: hex.EncodeToString(bl.Sum(nil)),
+		SHA256: sums.SHA256, Blake2b256: sums.Blake2b256,
 		RequiresPython: m.RequiresPython, UploadTime: fi.ModTime().UTC()}
 	if d.Filetype == "bdist_wheel" {
 		if err := atomicfile.WriteFile(dest+".metadata", d.Metadata, 0o644); err != nil {

@@ -2,8 +2,6 @@ package index
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,9 +17,9 @@ import (
 	"goflit/check"
 	"goflit/coremeta"
 	"goflit/internal/atomicfile"
+	"goflit/internal/digest"
 	"goflit/pep440"
 	"goflit/tags"
-	"goflit/upload/blake2b"
 )
 
 const metadataHelp = " See https://packaging.python.org/specifications/core-metadata for more information."
@@ -73,8 +71,7 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 				return nil, err
 			}
 			f.file, f.filename = tmp.Name(), part.FileName()
-			sh, bl := sha256.New(), blake2b.New256()
-			n, err := copyHashing(&sparseWriter{f: tmp}, sh, bl, io.LimitReader(part, maxSize+1))
+			sums, n, err := digest.Copy(&sparseWriter{f: tmp}, io.LimitReader(part, maxSize+1), 1<<20)
 			if err == nil {
 				err = tmp.Truncate(n) // a trailing hole needs the size set
 			}
@@ -88,7 +85,7 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 				f.tooBig = true
 				io.Copy(io.Discard, part)
 			}
-			f.sha256, f.blake2 = hex.EncodeToString(sh.Sum(nil)), hex.EncodeToString(bl.Sum(nil))
+			f.sha256, f.blake2 = sums.SHA256, sums.Blake2b256
 			continue
 		}
 		if part.FileName() != "" {
@@ -105,35 +102,6 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 			return nil, errors.New("form fields too large")
 		}
 		f.values[name] = append(f.values[name], string(data))
-	}
-}
-
-// copyHashing copies r to w while computing two hashes, the second in
-// parallel with the first on each chunk.
-func copyHashing(w io.Writer, h1, h2 io.Writer, r io.Reader) (int64, error) {
-	buf := make([]byte, 1<<20)
-	var total int64
-	var wg sync.WaitGroup
-	for {
-		n, err := io.ReadFull(r, buf)
-		if n > 0 {
-			chunk := buf[:n]
-			wg.Add(1)
-			go func() { defer wg.Done(); h2.Write(chunk) }()
-			h1.Write(chunk)
-			_, werr := w.Write(chunk)
-			wg.Wait()
-			if werr != nil {
-				return total, werr
-			}
-			total += int64(n)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return total, nil
-		}
-		if err != nil {
-			return total, err
-		}
 	}
 }
 

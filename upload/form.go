@@ -2,18 +2,15 @@ package upload
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/textproto"
 	"os"
 	"strings"
-	"sync"
 
 	"goflit/check"
-	"goflit/upload/blake2b"
+	"goflit/internal/digest"
 )
 
 // Field is one form field; multiple-use fields appear once per value.
@@ -58,7 +55,7 @@ var formNames = map[string]string{
 }
 
 // Digests are the hex digests of a file.
-type Digests struct{ SHA256, Blake2b256 string }
+type Digests = digest.Sums
 
 // FileDigests hashes a file in one streaming pass.
 func FileDigests(path string) (Digests, error) {
@@ -67,28 +64,11 @@ func FileDigests(path string) (Digests, error) {
 		return Digests{}, err
 	}
 	defer f.Close()
-	s, b := sha256.New(), blake2b.New256()
-	// The two hashes run in parallel on each chunk: on a big file this
-	// halves the wall time on two cores.
-	buf := make([]byte, 4<<20)
-	var wg sync.WaitGroup
-	for {
-		n, err := io.ReadFull(f, buf)
-		if n > 0 {
-			chunk := buf[:n]
-			wg.Add(1)
-			go func() { defer wg.Done(); b.Write(chunk) }()
-			s.Write(chunk)
-			wg.Wait()
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
-			return Digests{}, fmt.Errorf("%s: %v", path, err)
-		}
+	sums, _, err := digest.Copy(io.Discard, f, 4<<20)
+	if err != nil {
+		return Digests{}, fmt.Errorf("%s: %v", path, err)
 	}
-	return Digests{hex.EncodeToString(s.Sum(nil)), hex.EncodeToString(b.Sum(nil))}, nil
+	return sums, nil
 }
 
 // Form returns the upload form for d: every metadata field of the
