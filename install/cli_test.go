@@ -92,7 +92,9 @@ func TestCLIDeps(t *testing.T) {
 	makeWheel(t, wheels, "depb-2.0-py3-none-any.whl", []wheelFile{{name: "depb/__init__.py", data: "B = 'b'\n"}}, nil)
 	proj := filepath.Join(work, "proj")
 	os.MkdirAll(filepath.Join(proj, "withdeps"), 0o755)
-	os.WriteFile(filepath.Join(proj, "withdeps", "__init__.py"), []byte("\"\"\"Has deps.\"\"\"\n__version__ = '0.1'\n"), 0o644)
+	// The version can only be read by importing the module, which imports
+	// its dependency: flit install must install depa first.
+	os.WriteFile(filepath.Join(proj, "withdeps", "__init__.py"), []byte("\"\"\"Has deps.\"\"\"\nimport depa\n__version__ = '.'.join(['0', '1'])\n"), 0o644)
 	os.WriteFile(filepath.Join(proj, "pyproject.toml"), []byte(`[build-system]
 requires = ["flit_core >=3.11,<5"]
 build-backend = "flit_core.buildapi"
@@ -115,16 +117,16 @@ test = ["depb >=2"]
 		return exec.Command(py, "-c", "import "+mod).Run() == nil
 	}
 
-	errOut := mustFlit(t, proj, env, "-v", "install", "--only-deps", "--deps", "production", "--python", py)
-	if !importable("depa") || importable("depb") || importable("withdeps") {
-		t.Errorf("--only-deps --deps production: depa %t depb %t withdeps %t", importable("depa"), importable("depb"), importable("withdeps"))
+	errOut := mustFlit(t, proj, env, "-v", "install", "--deps", "production", "--python", py)
+	if !importable("depa") || importable("depb") || !importable("withdeps") {
+		t.Errorf("--deps production: depa %t depb %t withdeps %t", importable("depa"), importable("depb"), importable("withdeps"))
 	}
 	if !strings.Contains(errOut, "-m pip install -r ") {
 		t.Errorf("-v does not show the pip command:\n%s", errOut)
 	}
-	mustFlit(t, proj, env, "install", "--deps", "production", "--extras", "test", "--python", py)
-	if !importable("depb") || !importable("withdeps") {
-		t.Error("--extras test did not install depb and the project")
+	mustFlit(t, proj, env, "install", "--only-deps", "--extras", "test", "--python", py)
+	if !importable("depb") {
+		t.Error("--only-deps --extras test did not install depb")
 	}
 
 	// FLIT_NO_NETWORK forces --deps none, with a warning.

@@ -106,17 +106,24 @@ Use -v to see the commands run.
 		py = interp.Executable
 		g.Log.Debugf("target interpreter: %s (Python %s)", py, interp.Version)
 
-		p, err := pyproject.Load(g.ProjectFile(), pyproject.Options{
+		// A dynamic version or docstring that needs importing the module is
+		// read after the dependencies are installed (the module may import
+		// them), as flit installs them first when the import fails.
+		loadOpts := pyproject.Options{
 			AllowInvalid: getenv("FLIT_ALLOW_INVALID") != "",
 			Python:       py,
 			Getenv:       getenv,
 			Log:          g.Log,
-		})
+			DeferImport:  true,
+		}
+		p, err := pyproject.Load(g.ProjectFile(), loadOpts)
 		if err != nil {
 			return g.Fail(err)
 		}
-		for _, w := range p.Warnings {
-			g.Log.Warnf("%s", w.Error())
+		if !p.NeedsImport || onlyDeps {
+			for _, w := range p.Warnings {
+				g.Log.Warnf("%s", w.Error())
+			}
 		}
 
 		if !user && !env {
@@ -142,6 +149,15 @@ Use -v to see the commands run.
 		}
 		if onlyDeps {
 			return 0
+		}
+		if p.NeedsImport {
+			loadOpts.DeferImport = false
+			if p, err = pyproject.Load(g.ProjectFile(), loadOpts); err != nil {
+				return g.Fail(err)
+			}
+			for _, w := range p.Warnings {
+				g.Log.Warnf("%s", w.Error())
+			}
 		}
 
 		// Ctrl-C (or SIGTERM) cancels the install instead of killing the
