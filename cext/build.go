@@ -451,7 +451,32 @@ func (b *builder) jobs() int {
 	if n := b.cfg.Build.Jobs; n > 0 {
 		return n
 	}
+	if n := makeflagsJobs(b.getenv("MAKEFLAGS")); n > 0 {
+		return n
+	}
 	return runtime.NumCPU()
+}
+
+// makeflagsJobs reads -jN / --jobs=N from MAKEFLAGS (0 when absent).
+func makeflagsJobs(flags string) int {
+	words := strings.Fields(flags)
+	for i, w := range words {
+		var v string
+		switch {
+		case strings.HasPrefix(w, "--jobs="):
+			v = strings.TrimPrefix(w, "--jobs=")
+		case w == "-j" && i+1 < len(words):
+			v = words[i+1]
+		case strings.HasPrefix(w, "-j"):
+			v = strings.TrimPrefix(w, "-j")
+		default:
+			continue
+		}
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 0
 }
 
 // compileAll compiles every translation unit of every extension with a

@@ -236,6 +236,18 @@ func TestInPlaceStale(t *testing.T) {
 	if got := pyRun(t, py, p.Root, "import extc; print(extc.fib(20))"); got != "6765" {
 		t.Errorf("fib(20) = %s", got)
 	}
+	removed, err := CleanInplace(p)
+	if err != nil || !slices.Equal(removed, []string{"extc/_speed.cpython-311-x86_64-linux-gnu.so"}) {
+		t.Errorf("CleanInplace = %v, %v", removed, err)
+	}
+	for _, f := range []string{want, filepath.Join(p.Root, ManifestName)} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("%s still there after CleanInplace", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(p.Root, "extc", "csrc", "speed.c")); err != nil {
+		t.Errorf("CleanInplace touched a source: %v", err)
+	}
 }
 
 func TestCompileErrorShowsCompilerOutput(t *testing.T) {

@@ -209,3 +209,37 @@ func writeInplaceManifest(p *pyproject.Project, pi *PyInfo, built []*extPlan, fi
 	}
 	return writeFileAtomic(mpath, append(data, '\n'), 0o644)
 }
+
+// CleanInplace removes the modules an in-place build recorded in
+// ManifestName, and the manifest; it returns the removed paths
+// (project-relative). Nothing else in the tree is touched.
+func CleanInplace(p *pyproject.Project) ([]string, error) {
+	mpath := filepath.Join(p.Root, ManifestName)
+	data, err := os.ReadFile(mpath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m inplaceManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %v (delete it by hand)", mpath, err)
+	}
+	var removed []string
+	for _, f := range m.Files {
+		if strings.HasPrefix(f.Path, "../") || path.IsAbs(f.Path) || f.Path == ".." {
+			continue
+		}
+		err := os.Remove(filepath.Join(p.Root, filepath.FromSlash(f.Path)))
+		if err == nil {
+			removed = append(removed, f.Path)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return removed, err
+		}
+	}
+	if err := os.Remove(mpath); err != nil {
+		return removed, err
+	}
+	return removed, nil
+}

@@ -426,3 +426,11 @@ func TestBuildRequires(t *testing.T) {
 		}
 	}
 }
+
+func TestMakeflagsJobs(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "-j4": 4, "-j 3": 3, "--jobs=6 -k": 6, "-j": 0, "-k -s": 0, "-jx": 0} {
+		if got := makeflagsJobs(in); got != want {
+			t.Errorf("makeflagsJobs(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

@@ -34,12 +34,12 @@ func (s settingList) Set(v string) error {
 func buildExtCommand() *command {
 	c := &command{
 		name:  "build-ext",
-		usage: "[--inplace] [-o DIR] [--python PY] [-C KEY=VALUE]...",
+		usage: "[--inplace | --clean] [-o DIR] [--python PY] [-C KEY=VALUE]...",
 		short: "Compile the project's C/C++ extension modules",
 	}
 	c.run = func(g *Globals, args []string) int {
 		settings := settingList{}
-		var inplace bool
+		var inplace, clean bool
 		var outDir, py string
 		fs := newFlagSet(g, c, func(w io.Writer) {
 			fmt.Fprint(w, `Compiles the extension modules declared in [tool.goflit] (or [tool.zlig]),
@@ -49,6 +49,8 @@ built modules earn (manylinux_X_Y only when the ELF audit proves it).
   --inplace        build next to the sources with the interpreter's EXT_SUFFIX
                    (for editable installs and flit install --symlink); removes
                    modules of earlier in-place builds that are now stale
+  --clean          remove the modules in-place builds wrote (listed in
+                   .goflit-ext.json) and that list; nothing else
   -o, --out-dir D  where to put the modules otherwise (default: build/ext)
   --python PY      target interpreter (default: FLIT_INSTALL_PYTHON, python3)
   -C KEY=VALUE     compiler, jobs, target, build-type, strip, manylinux, python
@@ -59,6 +61,7 @@ every compiler command and cache hit.
 		})
 		fs.BoolVar(&inplace, "inplace", false, "")
 		fs.BoolVar(&inplace, "i", false, "")
+		fs.BoolVar(&clean, "clean", false, "")
 		fs.StringVar(&outDir, "o", "", "")
 		fs.StringVar(&outDir, "out-dir", "", "")
 		fs.StringVar(&py, "python", "", "")
@@ -73,9 +76,22 @@ every compiler command and cache hit.
 		if inplace && outDir != "" {
 			return usageError(g, c, "--inplace and --out-dir cannot be used together")
 		}
+		if clean && (inplace || outDir != "") {
+			return usageError(g, c, "--clean cannot be combined with --inplace or --out-dir")
+		}
 		p, err := pyproject.Load(g.ProjectFile(), pyproject.Options{Getenv: g.Env.Getenv, Log: g.Log})
 		if err != nil {
 			return g.Fail(err)
+		}
+		if clean {
+			removed, err := cext.CleanInplace(p)
+			for _, f := range removed {
+				fmt.Fprintf(g.Env.Stdout, "Removed %s\n", f)
+			}
+			if err != nil {
+				return g.Fail(err)
+			}
+			return 0
 		}
 		if !cext.Configured(p) {
 			return g.Fail(fmt.Errorf("%s declares no extension modules (add [[tool.goflit.extension]] with name and sources)", p.File))
