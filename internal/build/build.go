@@ -10,7 +10,9 @@
 package build
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,17 +100,27 @@ func Run(req Request) ([]Artifact, error) {
 	if outDir, err = filepath.Abs(outDir); err != nil {
 		return nil, err
 	}
-	// Everything is built in a staging directory next to outDir and moved
-	// in at the end, so a failure leaves outDir exactly as it was.
-	parent := filepath.Dir(outDir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	// Everything is built in a hidden staging directory inside outDir and
+	// moved into place at the end, so a failure leaves outDir's files as
+	// they were (and removes outDir again if this build created it). Inside
+	// dist/, a staging directory left by an interrupted build never counts
+	// as an untracked file for --use-vcs.
+	_, statErr := os.Stat(outDir)
+	createdOut := errors.Is(statErr, fs.ErrNotExist)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	stage, err := os.MkdirTemp(parent, ".goflit-build-*")
+	stage, err := os.MkdirTemp(outDir, ".goflit-build-*")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(stage)
+	ok := false
+	defer func() {
+		os.RemoveAll(stage)
+		if !ok && createdOut {
+			os.Remove(outDir) // only if empty
+		}
+	}()
 
 	sde := req.Getenv("SOURCE_DATE_EPOCH")
 	var built []Artifact
@@ -164,9 +176,6 @@ func Run(req Request) ([]Artifact, error) {
 		built = append(built, Artifact{Format: "wheel", Filename: name})
 	}
 
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return nil, err
-	}
 	for i := range built {
 		a := &built[i]
 		a.Path = filepath.Join(outDir, a.Filename)
@@ -174,6 +183,7 @@ func Run(req Request) ([]Artifact, error) {
 			return nil, err
 		}
 	}
+	ok = true
 	return built, nil
 }
 

@@ -82,8 +82,10 @@ func listDir(t *testing.T, dir string) string {
 			data, _ = os.ReadFile(p)
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if rel == "." {
-			return nil // the directory's own mtime changes when the staging dir comes and goes
+		if info.IsDir() {
+			// A directory's mtime changes when the staging dir comes and goes.
+			out = append(out, rel+" "+info.Mode().String())
+			return nil
 		}
 		out = append(out, rel+" "+info.Mode().String()+" "+info.ModTime().String()+" "+string(data))
 		return nil
@@ -122,11 +124,20 @@ exclude = ["data"]
 			os.WriteFile(filepath.Join(dir, "fails.py"), []byte("x = 1\n"), 0o644)
 			os.MkdirAll(filepath.Join(dir, "data", "share"), 0o755)
 			os.WriteFile(filepath.Join(dir, "data", "share", "f"), []byte("f\n"), 0o644)
+			// Without dist/: it must not exist afterwards.
+			before := listDir(t, dir)
+			if _, err := build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), Getenv: envWith()}); err == nil {
+				t.Fatal("build succeeded")
+			}
+			if after := listDir(t, dir); after != before {
+				t.Errorf("the project directory changed:\n%s", testutil.Diff(before, after))
+			}
+			// With dist/ and older artifacts: they stay exactly as they were.
 			dist := filepath.Join(dir, "dist")
 			os.MkdirAll(dist, 0o755)
 			os.WriteFile(filepath.Join(dist, "fails-0.9.tar.gz"), []byte("an older build"), 0o644)
 			os.WriteFile(filepath.Join(dist, "fails-1.tar.gz"), []byte("to be kept"), 0o600)
-			before := listDir(t, dir)
+			before = listDir(t, dir)
 			_, err := build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), Getenv: envWith()})
 			if err == nil {
 				t.Fatal("build succeeded")
