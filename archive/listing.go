@@ -51,7 +51,7 @@ func (l *Listing) Add(e *Entry) error {
 }
 
 func (l *Listing) line(mode uint32, t time.Time, size int64, sum [32]byte, name string) {
-	fmt.Fprintf(&l.b, "%07o %s %8d %x %s\n", mode, t.Format("2006-01-02T15:04:05.999999999"), size, sum[:8], name)
+	fmt.Fprintf(&l.b, "%07o %s %8d %x %s\n", mode, t.Format("2006-01-02T15:04:05.999999999"), size, sum[:], name)
 }
 
 // Sync does nothing.
