@@ -59,7 +59,7 @@ func NewTarGz(w io.Writer, opts TarOptions) *TarGz {
 // Add writes e (synchronously; the content is streamed from disk).
 func (t *TarGz) Add(e *Entry) error { return t.tw.add(e) }
 
-// Sync is a no-op: Add writes at once.
+// Sync reports a compression error met so far (Add writes at once).
 func (t *TarGz) Sync() error { return t.gz.firstErr() }
 
 // Close ends the tar stream and the gzip member.
