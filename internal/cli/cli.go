@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"goflit/internal/diag"
+	"goflit/internal/textdist"
 )
 
 // Version is goflit's version, printed by -V and written as the wheel Generator.
@@ -371,7 +372,7 @@ func suggestFlag(fs *flag.FlagSet, err error) string {
 func Closest(s string, candidates []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		d := levenshtein(strings.ToLower(s), strings.ToLower(c))
+		d := textdist.OSA(strings.ToLower(s), strings.ToLower(c))
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -380,31 +381,6 @@ func Closest(s string, candidates []string) string {
 		return best
 	}
 	return ""
-}
-
-func levenshtein(a, b string) int {
-	// Optimal string alignment distance: three rows of the DP table.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 const logoText = `
