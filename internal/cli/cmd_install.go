@@ -78,16 +78,20 @@ Use -v to see the commands run.
 		if !slices.Contains(install.DepsChoices, deps) {
 			return usageError(g, c, "--deps %q: choose from %s", deps, strings.Join(install.DepsChoices, ", "))
 		}
-		getenv := g.Env.Getenv
-		if os.Geteuid() == 0 && getenv("FLIT_ROOT_INSTALL") == "" {
-			return g.Fail(errRootInstall)
-		}
 		var extraList []string
 		if extras != "" {
 			extraList = strings.Split(extras, ",")
 		}
 		if deps == "none" && len(extraList) > 0 {
-			return g.Fail(errors.New(install.ErrExtrasWithNoDeps))
+			return usageError(g, c, "%s", install.ErrExtrasWithNoDeps)
+		}
+		// flit's checks on the config file, once the command line is known good.
+		if code, ok := g.checkProjectFile(); !ok {
+			return code
+		}
+		getenv := g.Env.Getenv
+		if os.Geteuid() == 0 && getenv("FLIT_ROOT_INSTALL") == "" {
+			return g.Fail(errRootInstall)
 		}
 		if deps != "none" && getenv("FLIT_NO_NETWORK") != "" {
 			g.Log.Warnf("FLIT_NO_NETWORK is set: not installing dependencies (--deps none)")
@@ -123,6 +127,12 @@ Use -v to see the commands run.
 		if !p.NeedsImport || onlyDeps {
 			for _, w := range p.Warnings {
 				g.Log.Warnf("%s", w.Error())
+			}
+		}
+
+		if !onlyDeps {
+			if err := install.CheckRequiresPython(p, interp); err != nil {
+				return g.Fail(err)
 			}
 		}
 
