@@ -26,14 +26,17 @@ func ImportInfo(py string, m *pysrc.Module) (doc string, version any, err error)
 }
 
 // importScript executes the module file under flit's dummy name, registered
-// in sys.modules so that relative imports work, with the module's source
+// in sys.modules so that relative imports work. Its parents flit_core and
+// flit_core.dummy are the real flit_core when the interpreter has it, else
+// empty stub packages (goflit users' interpreters usually lack flit_core),
+// removed again afterwards. The module's source
 // directory on sys.path, and writes __doc__ and __version__ as JSON to the
 // original stdout (the module's own prints go to stderr).
 const importScript = `
 import sys
 if sys.path and sys.path[0] in ('', '.'):
     del sys.path[0]
-import json, os, traceback
+import json, os, traceback, types
 from importlib.util import spec_from_file_location, module_from_spec
 out = os.fdopen(os.dup(1), 'w')
 os.dup2(2, 1)
@@ -56,7 +59,20 @@ def enc(v):
         d['items'] = [enc(x) for x in v]
     return d
 name = 'flit_core.dummy.import1'
+stubs = []
+def stub(parent):
+    m = types.ModuleType(parent)
+    m.__path__ = []
+    sys.modules[parent] = m
+    stubs.append(parent)
 try:
+    if 'flit_core' not in sys.modules:
+        try:
+            import flit_core
+        except ImportError:
+            stub('flit_core')
+    if 'flit_core.dummy' not in sys.modules:
+        stub('flit_core.dummy')
     spec = spec_from_file_location(name, path)
     mod = module_from_spec(spec)
     sys.modules[name] = mod
@@ -64,6 +80,8 @@ try:
         spec.loader.exec_module(mod)
     finally:
         sys.modules.pop(name, None)
+        for s in stubs:
+            sys.modules.pop(s, None)
 except BaseException as e:
     traceback.print_exc()
     tb = traceback.extract_tb(e.__traceback__)

@@ -143,7 +143,6 @@ func (c *Client) Find(spec string, getenv func(string) string) (string, error) {
 	if spec == "" {
 		spec = DefaultName
 	}
-	const hint = "pass --python with an interpreter path or a virtual environment directory, or set FLIT_INSTALL_PYTHON"
 	if fi, err := os.Stat(spec); err == nil && fi.IsDir() {
 		for _, exe := range []string{"bin/python", "Scripts/python.exe"} {
 			p := filepath.Join(spec, filepath.FromSlash(exe))
@@ -176,6 +175,10 @@ func (c *Client) Find(spec string, getenv func(string) string) (string, error) {
 	}
 	return info.Executable, nil
 }
+
+// hint says how to choose another interpreter: every command reads
+// FLIT_INSTALL_PYTHON; only flit install has --python.
+const hint = "set FLIT_INSTALL_PYTHON to an interpreter path or a virtual environment directory, or for flit install pass --python"
 
 // lookPath is shutil.which: a name with a separator is checked as a path,
 // anything else searched in the PATH directories.
@@ -374,7 +377,7 @@ func (c *Client) run(py, dir string, args []string, show string) ([]byte, error)
 		return stdout.Bytes(), &RunError{Python: py, Msg: msg, Stderr: stderr.String()}
 	}
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) {
-		return nil, fmt.Errorf("Python interpreter %s not found; pass --python or set FLIT_INSTALL_PYTHON to an interpreter or a virtual environment", py)
+		return nil, fmt.Errorf("Python interpreter %s not found; %s", py, hint)
 	}
 	return nil, fmt.Errorf("running Python interpreter %s: %v", py, err)
 }

@@ -185,8 +185,21 @@ func pyBool(b bool) string {
 	return "False"
 }
 
+// TestImportInfo runs the import fallback with Debian's python3 (which
+// sees flit_core) and with a virtual environment made from it without
+// system site packages, where flit_core is not importable, as for a
+// goflit user's python3.
 func TestImportInfo(t *testing.T) {
-	py := testutil.PythonWith(t)
+	pythons := map[string]string{"debian": testutil.PythonWith(t), "venv": testutil.Venv(t)}
+	if _, err := testutil.Run(t, "", nil, pythons["venv"], "-c", "import flit_core"); err == nil {
+		t.Fatalf("%s can import flit_core; the test needs an interpreter that cannot", pythons["venv"])
+	}
+	for _, which := range []string{"debian", "venv"} {
+		t.Run(which, func(t *testing.T) { testImportInfo(t, pythons[which]) })
+	}
+}
+
+func testImportInfo(t *testing.T, py string) {
 	c := &Client{CacheDir: "-"}
 	for _, tc := range []struct {
 		name    string
@@ -305,8 +318,23 @@ func TestImportInfo(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, err = c.ImportInfo("/no/such/python3", m)
-		if err == nil || !strings.Contains(err.Error(), "/no/such/python3 not found") || !strings.Contains(err.Error(), "FLIT_INSTALL_PYTHON") {
+		if err == nil || !strings.Contains(err.Error(), "/no/such/python3 not found; "+hint) {
 			t.Fatalf("error = %v", err)
 		}
 	})
+}
+
+// TestFindHint: flit build has no --python, so the way out every command
+// shares, FLIT_INSTALL_PYTHON, comes first.
+func TestFindHint(t *testing.T) {
+	if !strings.HasPrefix(hint, "set FLIT_INSTALL_PYTHON") {
+		t.Errorf("hint = %q; want it to start with FLIT_INSTALL_PYTHON", hint)
+	}
+	c := &Client{CacheDir: "-"}
+	for _, spec := range []string{"/no/such/python3", t.TempDir(), "no-such-python-xyz"} {
+		_, err := c.Find(spec, func(string) string { return "" })
+		if err == nil || !strings.HasSuffix(err.Error(), "("+hint+")") {
+			t.Errorf("Find(%q) error = %v; want it to end with (%s)", spec, err, hint)
+		}
+	}
 }
