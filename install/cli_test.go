@@ -156,8 +156,8 @@ func TestCLIErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"extras-with-deps-none", rootOK, []string{"install", "--deps", "none", "--extras", "test"}, 1,
-			"error: To install dependencies for extras, you cannot set deps=none.\n"},
+		{"extras-with-deps-none", rootOK, []string{"install", "--deps", "none", "--extras", "test"}, 2,
+			"flit install: To install dependencies for extras, you cannot set deps=none.\nusage: flit install "},
 		{"symlink-and-pth", rootOK, []string{"install", "-s", "--pth-file"}, 2,
 			"flit install: --symlink and --pth-file cannot be used together\n"},
 		{"bad-deps", rootOK, []string{"install", "--deps", "some"}, 2,
