@@ -10,7 +10,9 @@
 package check
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"mime"
 	"net/mail"
 	"net/url"
@@ -83,8 +85,16 @@ func Inspect(p string, opt Options) (*Dist, []Problem) {
 	if err != nil {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, p+": ")
+		if errors.Is(err, fs.ErrNotExist) {
+			msg = "file does not exist (check the path; flit build writes wheels and sdists to dist/)"
+		}
 		c.add(StageArchive, "", "", "%s", msg)
-		c.filename(filepath.Base(p), nil)
+		// The file name's own problems, for a distribution that cannot be
+		// read; a file that is missing or is no distribution at all (say
+		// pyproject.toml) has only the one problem above.
+		if Kind(filepath.Base(p)) != "" && !errors.Is(err, fs.ErrNotExist) {
+			c.filename(filepath.Base(p), nil)
+		}
 		return nil, c.probs
 	}
 	c.dist = d

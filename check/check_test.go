@@ -105,6 +105,14 @@ func checkCases() map[string]artifact {
 		"sdist_path_escape":        sdist(checktest.Sdist{Name: "pkg", Version: "1.0", Files: []checktest.Entry{{Name: "../evil.py", Data: "x"}, {Name: "pkg/__init__.py", Data: ""}}}),
 		"good_build_tag_manylinux": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Filename: "pkg-1.0-1-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"}),
 		"not_an_archive":           {"pkg-1.0-py3-none-any.whl", []byte("this is not a zip file at all")},
+		// Before metadata 2.4 a License-File may sit at the dist-info root
+		// (setuptools' layout): only the "not sent" warning, no error.
+		"warn_license_file_root_21": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x", "Metadata-Version: 2.1", "License-File: LICENSE"),
+			Extra: []checktest.Entry{{Name: "LICENSE", Data: "at the dist-info root"}}}),
+		"warn_license_file_root_23": wheel(checktest.Wheel{Name: "pkg", Version: "1.0", Metadata: md("pkg", "1.0", "x", "Metadata-Version: 2.3", "License-File: LICENSE"),
+			Extra: []checktest.Entry{{Name: "LICENSE", Data: "at the dist-info root"}}}),
+		// A file that is no distribution: one problem, not two.
+		"not_a_distribution": {"pyproject.toml", []byte("[project]\nname = \"pkg\"\n")},
 	}
 }
 
@@ -153,3 +161,15 @@ func TestGolden(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestMissingFile: a missing file is one problem saying so, not a stat error.
+func TestMissingFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pkg-1.0-py3-none-any.whl")
+	list := Files([]string{p}, Options{Classifier: testClassifier, RST: BuiltinRST})
+	if len(list) != 1 || !strings.HasPrefix(list[0].Msg, "file does not exist") {
+		t.Fatalf("got %v", list)
+	}
+	if _, err := Open(p); err == nil || err.Error() != p+" does not exist" {
+		t.Errorf("Open: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -42,6 +43,12 @@ func Kind(filename string) string {
 	return ""
 }
 
+// notExistError is Open's error for a missing file: "PATH does not exist".
+type notExistError string
+
+func (e notExistError) Error() string        { return string(e) + " does not exist" }
+func (e notExistError) Is(target error) bool { return target == fs.ErrNotExist }
+
 // Open reads the core metadata of a wheel (.whl) or sdist (.tar.gz, .zip):
 // the wheel's <name>-<version>.dist-info/METADATA (else the shortest
 // */METADATA, as twine does), the sdist's <top>/PKG-INFO. Errors name the
@@ -49,7 +56,14 @@ func Kind(filename string) string {
 func Open(p string) (*Dist, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, notExistError(p)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %v", p, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", p)

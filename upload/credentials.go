@@ -125,6 +125,24 @@ func Redacted(raw string) string {
 	return u.Redacted()
 }
 
+// checkUploadURL says what is wrong with an upload URL that cannot be
+// used ("" scheme, no host, another scheme), as the end of a sentence.
+func checkUploadURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return errors.New("is not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		if u.Scheme == "" {
+			return errors.New("is not a URL (no http:// or https://)")
+		}
+		return fmt.Errorf("has scheme %q, not http or https", u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return errors.New("has no host")
+	}
+	return nil
+}
+
 var switchToHTTPS = []string{"http://pypi.python.org/", "http://testpypi.python.org/", "http://upload.pypi.org/"}
 
 // ResolveRepository picks the upload URL and the .pypirc credentials
@@ -167,6 +185,12 @@ func ResolveRepository(o Options) (Repository, error) {
 		} else {
 			repo = Repository{Name: "pypi", URL: PyPI}
 		}
+	}
+	if err := checkUploadURL(repo.URL); err != nil {
+		if o.Repository == "" && indexURL != "" {
+			return Repository{}, fmt.Errorf("FLIT_INDEX_URL=%q %s: set it to the index's upload URL, e.g. %s", Redacted(repo.URL), err, PyPI)
+		}
+		return Repository{}, fmt.Errorf("%s: [%s] repository = %q %s: set it to the index's upload URL, e.g. %s", o.Pypirc, repo.Name, Redacted(repo.URL), err, PyPI)
 	}
 	for _, p := range switchToHTTPS {
 		if strings.HasPrefix(repo.URL, p) {

@@ -136,6 +136,15 @@ func TestCredentialPrecedence(t *testing.T) {
 			want: Target{URL: PyPI, Username: "u", Password: "pw", Source: "prompt"}, wantLog: "warning: Install keyring to store tokens/passwords securely"},
 		{name: "prompted username not written for other index", env: map[string]string{"FLIT_INDEX_URL": "https://idx.example/legacy/", "FLIT_PASSWORD": "p"},
 			prompt: []string{"ada"}, want: Target{URL: "https://idx.example/legacy/", Username: "ada", Password: "p", Source: "FLIT_PASSWORD"}},
+		// Unusable upload URLs are refused up front, naming where they came from.
+		{name: "FLIT_INDEX_URL not a URL", env: map[string]string{"FLIT_INDEX_URL": "notaurl", "FLIT_USERNAME": "u", "FLIT_PASSWORD": "p"},
+			wantErr: `FLIT_INDEX_URL="notaurl" is not a URL (no http:// or https://): set it to the index's upload URL, e.g. https://upload.pypi.org/legacy/`},
+		{name: "FLIT_INDEX_URL without host", env: map[string]string{"FLIT_INDEX_URL": "https:///legacy/", "FLIT_USERNAME": "u", "FLIT_PASSWORD": "p"},
+			wantErr: `FLIT_INDEX_URL="https:///legacy/" has no host`},
+		{name: "FLIT_INDEX_URL other scheme", env: map[string]string{"FLIT_INDEX_URL": "ftp://idx.example/", "FLIT_USERNAME": "u", "FLIT_PASSWORD": "p"},
+			wantErr: `FLIT_INDEX_URL="ftp://idx.example/" has scheme "ftp", not http or https`},
+		{name: "pypirc repository without scheme", pypirc: "[distutils]\nindex-servers = test\n[test]\nrepository = idx.example/legacy/\nusername = u\npassword = p\n", repo: "test",
+			wantErr: `.pypirc: [test] repository = "idx.example/legacy/" is not a URL (no http:// or https://)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -117,3 +117,23 @@ func TestSimpleHTMLFromIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskSecret: long secrets are masked everywhere, short ones only where
+// they are credentials, so error text stays readable.
+func TestMaskSecret(t *testing.T) {
+	for _, tc := range []struct{ in, user, pw, want string }{
+		{"lookup nonexistent: no such host", "u", "x", "lookup nonexistent: no such host"},
+		{"GET https://u:x@idx.example/: refused", "u", "x", "GET https://u:****@idx.example/: refused"},
+		{"Authorization: Bearer ab", "u", "ab", "Authorization: Bearer ****"},
+		{"Authorization: token ab.", "u", "ab", "Authorization: token ****."},
+		{"token abc", "u", "ab", "token abc"},
+		{"Authorization: Basic dTp4", "u", "x", "Authorization: Basic ****"},
+		{"echo pypi-secret-token and pypi-secret-token", "__token__", "pypi-secret-token", "echo **** and ****"},
+		{"s3cret inside words: xs3cretx", "u", "s3cret", "**** inside words: x****x"},
+		{"nothing to mask", "u", "", "nothing to mask"},
+	} {
+		if got := maskSecret(tc.in, tc.user, tc.pw); got != tc.want {
+			t.Errorf("maskSecret(%q, %q, %q) = %q, want %q", tc.in, tc.user, tc.pw, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package upload
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -257,10 +258,55 @@ func redactErr(err error, t *Target) string {
 	if errors.As(err, &ue) {
 		s = ue.Err.Error()
 	}
-	if t.Password != "" {
-		s = strings.ReplaceAll(s, t.Password, "****")
+	return maskSecret(s, t.Username, t.Password)
+}
+
+// minMaskLen is the shortest secret masked wherever it appears in text:
+// a shorter one is only masked where it would be a credential (a URL's
+// userinfo, an Authorization value), so that FLIT_PASSWORD=x does not
+// turn "nonexistent" into "none****istent".
+const minMaskLen = 6
+
+// maskSecret replaces password in s with "****": everywhere when it is at
+// least minMaskLen long, else as a URL's userinfo password (":pw@") or an
+// Authorization value (Bearer/token pw, Basic base64(user:pw)).
+func maskSecret(s, username, password string) string {
+	if password == "" {
+		return s
 	}
-	return s
+	if basic := base64.StdEncoding.EncodeToString([]byte(username + ":" + password)); strings.Contains(s, basic) {
+		s = strings.ReplaceAll(s, basic, "****")
+	}
+	if len(password) >= minMaskLen {
+		return strings.ReplaceAll(s, password, "****")
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, password)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(password)
+		before, after := s[:i], s[end:]
+		credential := strings.HasSuffix(before, ":") && strings.HasPrefix(after, "@") ||
+			(hasFoldSuffix(before, "bearer ") || hasFoldSuffix(before, "token ")) && (after == "" || !isWordByte(after[0]))
+		b.WriteString(before)
+		if credential {
+			b.WriteString("****")
+		} else {
+			b.WriteString(password)
+		}
+		s = after
+	}
+}
+
+func hasFoldSuffix(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // responseError turns a refused upload into one line with a hint.

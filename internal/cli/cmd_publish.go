@@ -160,10 +160,10 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		// before anything is built, or from the files given.
 		var project string
 		if len(files) == 0 {
-			pf := g.ProjectFile()
-			if _, err := os.Stat(pf); err != nil {
-				return g.Fail(fmt.Errorf("Config file %s does not exist", pf))
+			if code, ok := g.checkProjectFile(); !ok {
+				return code
 			}
+			pf := g.ProjectFile()
 			p, err := pyproject.Load(pf, pyproject.Options{AllowInvalid: g.Env.Getenv("FLIT_ALLOW_INVALID") != "", Getenv: g.Env.Getenv, Log: g.Log})
 			if err != nil {
 				return g.Fail(err)
