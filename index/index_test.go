@@ -221,6 +221,37 @@ func TestSimpleAPI(t *testing.T) {
 	testutil.Golden(t, filepath.Join("testdata", "simple_api.txt"), []byte(out.String()))
 }
 
+// TestProjectPage: the page an upload reports ("Package is at
+// BASE/project/NAME/") leads to the project's files, under any spelling
+// of the name; an unknown project is a 404.
+func TestProjectPage(t *testing.T) {
+	base := start(t, Options{})
+	w := checktest.Wheel{Name: "Demo.Pkg", Version: "1.0"}
+	if status, body := post(t, base+"/legacy/", w.FilenameOf(), validForm(w.FilenameOf(), w.Bytes(), "Demo.Pkg", "1.0", "bdist_wheel"), nil); status != "200 OK" {
+		t.Fatalf("%s %s", status, body)
+	}
+	for _, tc := range []struct {
+		path, status, want string
+	}{
+		{"/project/demo-pkg/", "200 OK", `<a href="../../files/demo-pkg/demo_pkg-1.0-py3-none-any.whl#sha256=`},
+		{"/project/Demo.Pkg/", "200 OK", `>demo_pkg-1.0-py3-none-any.whl</a>`},
+		{"/project/demo_pkg", "200 OK", `Links for demo-pkg`},
+		{"/project/nothing/", "404 Not Found", ""},
+		{"/project/", "404 Not Found", ""},
+		{"/project/a/b/", "404 Not Found", ""},
+	} {
+		resp, err := http.Get(base + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Status != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("GET %s: %s\n%s\nwant %s and %q", tc.path, resp.Status, body, tc.status, tc.want)
+		}
+	}
+}
+
 func TestPrefersJSON(t *testing.T) {
 	for accept, want := range map[string]bool{
 		"":                                  false,

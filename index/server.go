@@ -146,6 +146,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.rootPage(w, r)
 	case strings.HasPrefix(p, "/simple/"):
 		s.projectPage(w, r, strings.Trim(strings.TrimPrefix(p, "/simple/"), "/"))
+	case strings.HasPrefix(p, "/project/"):
+		// The page an upload reports ("Package is at .../project/NAME/"):
+		// the project's simple page lists its files with links.
+		name := strings.Trim(strings.TrimPrefix(p, "/project/"), "/")
+		if name == "" || strings.Contains(name, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, "/simple/"+check.Normalize(name)+"/", http.StatusFound)
 	case strings.HasPrefix(p, "/files/"):
 		s.serveFile(w, r, strings.TrimPrefix(p, "/files/"))
 	case p == "/":
