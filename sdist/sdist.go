@@ -323,8 +323,10 @@ func walkAll(root, dir string, visit func(rel string, isDir bool) bool) error {
 	return nil
 }
 
-// Build writes the sdist into outDir (created if missing) and returns its
-// file name. It writes a temporary file and renames it on success.
+// Build writes the sdist into outDir, which must exist, and returns its
+// file name. It writes a temporary file and renames it on success. (It
+// never creates outDir: a staging directory that an interrupt handler
+// removed must not come back.)
 func Build(p *pyproject.Project, outDir string, opts Options) (string, error) {
 	log := opts.log()
 	var fixed *int64
@@ -344,9 +346,6 @@ func Build(p *pyproject.Project, outDir string, opts Options) (string, error) {
 	}
 	for _, f := range sortedKeys(sel.Dropped) {
 		log.Debugf("sdist: excluded %s (by %s)", f, sel.Dropped[f])
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return "", err
 	}
 	name := Filename(p)
 	tmp, err := os.CreateTemp(outDir, ".goflit-*.tar.gz.tmp")

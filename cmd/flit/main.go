@@ -6,8 +6,11 @@ import (
 	"os"
 
 	"goflit/internal/cli"
+	"goflit/internal/interrupt"
 )
 
 func main() {
+	// Ctrl-C or SIGTERM during a build removes its temporary directories.
+	interrupt.Enable()
 	os.Exit(cli.Main(os.Args[1:], cli.OSEnv()))
 }

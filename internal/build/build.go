@@ -19,6 +19,7 @@ import (
 
 	"goflit/cext"
 	"goflit/internal/diag"
+	"goflit/internal/interrupt"
 	"goflit/internal/validate"
 	"goflit/pyproject"
 	"goflit/sdist"
@@ -110,7 +111,30 @@ func Run(req Request) ([]Artifact, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
-	stage, err := os.MkdirTemp(outDir, ".goflit-build-*")
+	// The staging directory is made in the real directory (dist/ may be a
+	// symlink to another file system), so the final renames never cross
+	// file systems.
+	realOut, err := filepath.EvalSymlinks(outDir)
+	if err != nil {
+		return nil, err
+	}
+	// Ctrl-C or SIGTERM (with interrupt.Enable) removes the staging
+	// directory too. The handler is registered before the directory is
+	// made and finds it by this process's pattern, so there is no moment
+	// when the directory exists unknown to it.
+	pattern := fmt.Sprintf(".goflit-build-%d-*", os.Getpid())
+	forget := interrupt.Register(func() {
+		if stages, _ := filepath.Glob(filepath.Join(realOut, pattern)); len(stages) > 0 {
+			for _, s := range stages {
+				os.RemoveAll(s)
+			}
+		}
+		if createdOut {
+			os.Remove(outDir) // only if empty
+		}
+	})
+	defer forget()
+	stage, err := os.MkdirTemp(realOut, pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +174,11 @@ func Run(req Request) ([]Artifact, error) {
 			if err != nil {
 				return nil, err
 			}
-			defer os.RemoveAll(unpacked)
+			forgetUnpacked := interrupt.Register(func() { os.RemoveAll(unpacked) })
+			defer func() {
+				os.RemoveAll(unpacked)
+				forgetUnpacked()
+			}()
 			top, err := Unpack(sdistPath, unpacked)
 			if err != nil {
 				return nil, fmt.Errorf("unpacking the sdist: %w", err)
@@ -168,7 +196,11 @@ func Run(req Request) ([]Artifact, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer cleanupExt()
+		forgetExt := interrupt.Register(cleanupExt)
+		defer func() {
+			cleanupExt()
+			forgetExt()
+		}()
 		name, err := wheel.Build(wp, stage, opts)
 		if err != nil {
 			return nil, err
@@ -179,7 +211,7 @@ func Run(req Request) ([]Artifact, error) {
 	for i := range built {
 		a := &built[i]
 		a.Path = filepath.Join(outDir, a.Filename)
-		if err := os.Rename(filepath.Join(stage, a.Filename), a.Path); err != nil {
+		if err := os.Rename(filepath.Join(stage, a.Filename), filepath.Join(realOut, a.Filename)); err != nil {
 			return nil, err
 		}
 	}
