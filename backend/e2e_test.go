@@ -3,10 +3,10 @@ package backend_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"goflit/internal/diag"
@@ -14,65 +14,51 @@ import (
 	"goflit/internal/testutil"
 )
 
+var selfWheel struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// TestMain removes the shared self-wheel folder after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if selfWheel.dir != "" {
+		os.RemoveAll(selfWheel.dir)
+	}
+	os.Exit(code)
+}
+
 // selfWheelDir builds goflit's own linux wheel (with the test binary inside)
-// into a fresh folder, as `make wheels` would, and returns the folder.
+// once per test binary, as `make wheels` would, and returns its folder. The
+// tests only read the folder (pip --find-links).
 func selfWheelDir(t *testing.T) string {
 	t.Helper()
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		t.Skip("the end-to-end backend test installs the linux/amd64 wheel")
 	}
-	target, _ := selfdist.Find("linux", "amd64")
-	dir := t.TempDir()
 	bin := testutil.FlitBinary(t)
-	if _, err := selfdist.BuildWheel(filepath.Join(testutil.ModuleRoot(), "python"), bin, target, dir, "1700000000", diag.Discard); err != nil {
-		t.Fatal(err)
+	selfWheel.once.Do(func() {
+		target, _ := selfdist.Find("linux", "amd64")
+		selfWheel.dir, selfWheel.err = os.MkdirTemp("", "goflit-selfwheel-")
+		if selfWheel.err == nil {
+			_, selfWheel.err = selfdist.BuildWheel(filepath.Join(testutil.ModuleRoot(), "python"), bin, target, selfWheel.dir, "1700000000", diag.Discard)
+		}
+	})
+	if selfWheel.err != nil {
+		t.Fatalf("building goflit's own wheel: %v", selfWheel.err)
 	}
-	return dir
+	return selfWheel.dir
 }
 
-// newVenv creates a virtual environment without pip (seeding pip costs
-// seconds) and returns its folder, its python, and the arguments that make
-// Debian's pip install into it: py -m pip --python VENV/bin/python.
-func newVenv(t *testing.T, py string, opts ...string) (venv, vpy string, pip func(...string) []string) {
+// newVenv creates a virtual environment without pip (testutil.Venv) and
+// returns its folder, its python, and the arguments that make Debian's pip
+// install into it: py -m pip --python VENV/bin/python.
+func newVenv(t *testing.T, opts ...string) (venv, vpy string, pip func(...string) []string) {
 	t.Helper()
-	venv = filepath.Join(t.TempDir(), "venv")
-	mustRun(t, "", nil, py, append(append([]string{"-m", "venv", "--without-pip"}, opts...), venv)...)
-	vpy = filepath.Join(venv, "bin", "python")
-	return venv, vpy, func(args ...string) []string {
+	vpy = testutil.Venv(t, opts...)
+	return filepath.Dir(filepath.Dir(vpy)), vpy, func(args ...string) []string {
 		return append([]string{"-m", "pip", "--python", vpy}, args...)
-	}
-}
-
-func run(t *testing.T, dir string, env []string, name string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
-}
-
-func mustRun(t *testing.T, dir string, env []string, name string, args ...string) string {
-	t.Helper()
-	out, err := run(t, dir, env, name, args...)
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -94,7 +80,7 @@ sample-backend = "sample_backend:main"
 
 func sampleProject(t *testing.T) string {
 	dir := filepath.Join(t.TempDir(), "sample")
-	writeFiles(t, dir, map[string]string{
+	testutil.WriteFiles(t, dir, map[string]string{
 		"pyproject.toml":             samplePyproject,
 		"README.md":                  "# sample\n",
 		"LICENSE":                    "MIT\n",
@@ -106,78 +92,93 @@ func sampleProject(t *testing.T) string {
 // TestPipInstallsWithIsolation: pip, with build isolation and no index,
 // installs goflit from a local folder into the isolated build environment
 // and builds the sample through goflit.buildapi; then an editable install
-// shows edits without reinstalling; then a broken pyproject.toml makes pip
-// fail with goflit's one-line message in its output.
+// shows edits without reinstalling; an editable src-layout project points
+// its .pth at src/; a broken pyproject.toml makes pip fail with goflit's
+// one-line message in its output. The three cases use their own venvs and
+// run in parallel (each isolated pip build costs seconds).
 func TestPipInstallsWithIsolation(t *testing.T) {
+	t.Parallel()
 	py := testutil.PythonWith(t, "venv", "pip")
 	wheels := selfWheelDir(t)
-	venv, vpy, pip := newVenv(t, py)
 	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "GOFLIT_BIN="}
 
-	sample := sampleProject(t)
-	mustRun(t, "", env, py, pip("install", sample)...)
-	if out := mustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 1\n" {
-		t.Fatalf("console script printed %q", out)
-	}
-	out := mustRun(t, "", nil, vpy, "-c", "import importlib.metadata as m; print(m.version('sample-backend'), m.metadata('sample-backend')['Summary'])")
-	if out != "0.3.0 A sample built by goflit's backend.\n" {
-		t.Fatalf("installed metadata: %q", out)
-	}
+	t.Run("install then editable", func(t *testing.T) {
+		t.Parallel()
+		venv, vpy, pip := newVenv(t)
+		sample := sampleProject(t)
+		testutil.MustRun(t, "", env, py, pip("install", sample)...)
+		if out := testutil.MustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 1\n" {
+			t.Fatalf("console script printed %q", out)
+		}
+		out := testutil.MustRun(t, "", nil, vpy, "-c", "import importlib.metadata as m; print(m.version('sample-backend'), m.metadata('sample-backend')['Summary'])")
+		if out != "0.3.0 A sample built by goflit's backend.\n" {
+			t.Fatalf("installed metadata: %q", out)
+		}
 
-	// Editable install: an edit is visible without reinstalling.
-	mustRun(t, "", env, py, pip("install", "-e", sample)...)
-	initPy := filepath.Join(sample, "sample_backend", "__init__.py")
-	src, _ := os.ReadFile(initPy)
-	os.WriteFile(initPy, bytes.Replace(src, []byte("VALUE = 1"), []byte("VALUE = 2"), 1), 0o644)
-	if out := mustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 2\n" {
-		t.Fatalf("after editing an editable install the script printed %q", out)
-	}
+		// Editable install over it: an edit is visible without reinstalling.
+		testutil.MustRun(t, "", env, py, pip("install", "-e", sample)...)
+		initPy := filepath.Join(sample, "sample_backend", "__init__.py")
+		src, _ := os.ReadFile(initPy)
+		os.WriteFile(initPy, bytes.Replace(src, []byte("VALUE = 1"), []byte("VALUE = 2"), 1), 0o644)
+		if out := testutil.MustRun(t, "", nil, filepath.Join(venv, "bin", "sample-backend")); out != "answer 2\n" {
+			t.Fatalf("after editing an editable install the script printed %q", out)
+		}
+	})
 
 	// Editable install of a src-layout project: the .pth points at src/.
-	srcProject := filepath.Join(t.TempDir(), "srcproj")
-	writeFiles(t, srcProject, map[string]string{
-		"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n\n" +
-			"[project]\nname = \"src-layout-pkg\"\nversion = \"1.0\"\ndescription = \"src layout\"\n",
-		"src/src_layout_pkg/__init__.py": "VALUE = 'one'\n",
+	t.Run("editable src layout", func(t *testing.T) {
+		t.Parallel()
+		_, vpy, pip := newVenv(t)
+		srcProject := filepath.Join(t.TempDir(), "srcproj")
+		testutil.WriteFiles(t, srcProject, map[string]string{
+			"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n\n" +
+				"[project]\nname = \"src-layout-pkg\"\nversion = \"1.0\"\ndescription = \"src layout\"\n",
+			"src/src_layout_pkg/__init__.py": "VALUE = 'one'\n",
+		})
+		testutil.MustRun(t, "", env, py, pip("install", "-e", srcProject)...)
+		check := []string{"-c", "import src_layout_pkg as m; print(m.VALUE, m.__file__)"}
+		want := filepath.Join(srcProject, "src", "src_layout_pkg", "__init__.py")
+		if out := testutil.MustRun(t, "", nil, vpy, check...); out != "one "+want+"\n" {
+			t.Fatalf("src-layout editable import printed %q, want from %s", out, want)
+		}
+		os.WriteFile(want, []byte("VALUE = 'two'\n"), 0o644)
+		if out := testutil.MustRun(t, "", nil, vpy, check...); out != "two "+want+"\n" {
+			t.Fatalf("after editing the src-layout editable install: %q", out)
+		}
 	})
-	mustRun(t, "", env, py, pip("install", "-e", srcProject)...)
-	check := []string{"-c", "import src_layout_pkg as m; print(m.VALUE, m.__file__)"}
-	want := filepath.Join(srcProject, "src", "src_layout_pkg", "__init__.py")
-	if out := mustRun(t, "", nil, vpy, check...); out != "one "+want+"\n" {
-		t.Fatalf("src-layout editable import printed %q, want from %s", out, want)
-	}
-	os.WriteFile(want, []byte("VALUE = 'two'\n"), 0o644)
-	if out := mustRun(t, "", nil, vpy, check...); out != "two "+want+"\n" {
-		t.Fatalf("after editing the src-layout editable install: %q", out)
-	}
 
 	// The error path: goflit's message reaches pip's output.
-	broken := sampleProject(t)
-	pp := filepath.Join(broken, "pyproject.toml")
-	os.WriteFile(pp, []byte(strings.Replace(samplePyproject, "readme =", "reedme =", 1)), 0o644)
-	out, err := run(t, "", env, py, pip("install", broken)...)
-	if err == nil {
-		t.Fatalf("pip install of a broken project succeeded:\n%s", out)
-	}
-	if !strings.Contains(out, `pyproject.toml:8:1:`) || !strings.Contains(out, `reedme`) || !strings.Contains(out, `readme`) {
-		t.Fatalf("pip output lacks goflit's message naming the key and the fix:\n%s", out)
-	}
+	t.Run("broken project", func(t *testing.T) {
+		t.Parallel()
+		_, _, pip := newVenv(t)
+		broken := sampleProject(t)
+		pp := filepath.Join(broken, "pyproject.toml")
+		os.WriteFile(pp, []byte(strings.Replace(samplePyproject, "readme =", "reedme =", 1)), 0o644)
+		out, err := testutil.Run(t, "", env, py, pip("install", broken)...)
+		if err == nil {
+			t.Fatalf("pip install of a broken project succeeded:\n%s", out)
+		}
+		if !strings.Contains(out, `pyproject.toml:8:1:`) || !strings.Contains(out, `reedme`) || !strings.Contains(out, `readme`) {
+			t.Fatalf("pip output lacks goflit's message naming the key and the fix:\n%s", out)
+		}
+	})
 }
 
 // TestBuildNoIsolationMatchesFlitBuild: python -m build --no-isolation with
 // goflit installed produces the same wheel and sdist as `flit build`.
 func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
+	t.Parallel()
 	py := testutil.PythonWith(t, "venv", "build", "pip")
 	wheels := selfWheelDir(t)
-	venv, vpy, pip := newVenv(t, py, "--system-site-packages")
+	venv, vpy, pip := newVenv(t, "--system-site-packages")
 	env := []string{"PIP_NO_INDEX=1", "PIP_FIND_LINKS=" + wheels, "PIP_DISABLE_PIP_VERSION_CHECK=1", "SOURCE_DATE_EPOCH=1700000000", "GOFLIT_BIN="}
-	mustRun(t, "", env, py, pip("install", "goflit")...)
+	testutil.MustRun(t, "", env, py, pip("install", "goflit")...)
 
 	sample := sampleProject(t)
 	viaBuild := t.TempDir()
-	mustRun(t, sample, env, vpy, "-m", "build", "--no-isolation", "--outdir", viaBuild, ".")
+	testutil.MustRun(t, sample, env, vpy, "-m", "build", "--no-isolation", "--outdir", viaBuild, ".")
 	viaFlit := filepath.Join(sample, "dist")
-	mustRun(t, sample, env, testutil.FlitBinary(t), "build")
+	testutil.MustRun(t, sample, env, testutil.FlitBinary(t), "build")
 	for _, name := range []string{"sample_backend-0.3.0-py3-none-any.whl", "sample_backend-0.3.0.tar.gz"} {
 		a, err := os.ReadFile(filepath.Join(viaBuild, name))
 		if err != nil {
@@ -195,16 +196,16 @@ func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
 	// python -m goflit runs the binary installed in the venv's scripts
 	// folder, found without PATH's help.
 	bare := []string{"PATH=/usr/bin:/bin", "GOFLIT_BIN="}
-	if out := mustRun(t, "", bare, vpy, "-m", "goflit", "-V"); !strings.HasPrefix(out, "Flit ") || !strings.Contains(out, "goflit") {
+	if out := testutil.MustRun(t, "", bare, vpy, "-m", "goflit", "-V"); !strings.HasPrefix(out, "Flit ") || !strings.Contains(out, "goflit") {
 		t.Errorf("python -m goflit -V printed %q", out)
 	}
-	if out := mustRun(t, "", bare, filepath.Join(venv, "bin", "goflit"), "--version"); !strings.HasPrefix(out, "Flit ") {
+	if out := testutil.MustRun(t, "", bare, filepath.Join(venv, "bin", "goflit"), "--version"); !strings.HasPrefix(out, "Flit ") {
 		t.Errorf("the installed goflit script printed %q", out)
 	}
 	// pip install --target DIR: the shim finds DIR/bin/goflit.
 	target := filepath.Join(t.TempDir(), "target")
-	mustRun(t, "", env, py, "-m", "pip", "install", "--no-deps", "--target", target, "goflit")
-	out, err := run(t, "", append(bare, "PYTHONPATH="+target), py, "-c", "from goflit._find import find_goflit_bin as f; print(f())")
+	testutil.MustRun(t, "", env, py, "-m", "pip", "install", "--no-deps", "--target", target, "goflit")
+	out, err := testutil.Run(t, "", append(bare, "PYTHONPATH="+target), py, "-c", "from goflit._find import find_goflit_bin as f; print(f())")
 	if want := filepath.Join(target, "bin", "goflit") + "\n"; err != nil || out != want {
 		t.Errorf("with pip install --target the shim found %q, want %q", out, want)
 	}
@@ -213,7 +214,7 @@ func TestBuildNoIsolationMatchesFlitBuild(t *testing.T) {
 	// the C extension builder rejects this jobs value, quoting it.
 	ext := filepath.Join(t.TempDir(), "ext-c")
 	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), ext)
-	out, err = run(t, ext, env, vpy, "-m", "build", "--no-isolation", "--wheel", "-C", "jobs=x y", "-C", "compiler=gcc", ".")
+	out, err = testutil.Run(t, ext, env, vpy, "-m", "build", "--no-isolation", "--wheel", "-C", "jobs=x y", "-C", "compiler=gcc", ".")
 	if err == nil {
 		t.Fatalf("python -m build -C jobs='x y' succeeded:\n%s", out)
 	}

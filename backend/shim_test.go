@@ -16,15 +16,15 @@ import (
 // hook's argv and result, log forwarding, BackendError, config_settings,
 // GOFLIT_BIN, _find's search order, python -m goflit) with Debian's python3.
 func TestShimUnit(t *testing.T) {
+	t.Parallel()
 	py := testutil.PythonWith(t)
 	root := testutil.ModuleRoot()
-	cmd := exec.Command(py, "-m", "unittest", "discover", "-s", filepath.Join(root, "python", "tests"), "-v")
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(root, "python"), "PYTHONDONTWRITEBYTECODE=1")
-	out, err := cmd.CombinedOutput()
+	out, err := testutil.Run(t, "", []string{"PYTHONPATH=" + filepath.Join(root, "python"), "PYTHONDONTWRITEBYTECODE=1"},
+		py, "-m", "unittest", "discover", "-s", filepath.Join(root, "python", "tests"), "-v")
 	if err != nil {
 		t.Fatalf("python unittest of the shim failed: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "\nOK") {
+	if !strings.Contains(out, "\nOK") {
 		t.Fatalf("unexpected unittest output:\n%s", out)
 	}
 }
@@ -39,14 +39,13 @@ func shimPython(t *testing.T, dir, script string, result any) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(testutil.ModuleRoot(), "python"),
 		"GOFLIT_BIN="+testutil.FlitBinary(t), "PYTHONDONTWRITEBYTECODE=1", "SOURCE_DATE_EPOCH=1700000000")
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("python script failed: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	res := testutil.Capture(t, cmd)
+	if res.Code != 0 {
+		t.Fatalf("python script failed: exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), result); err != nil {
-		t.Fatalf("decoding the script's result: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		t.Fatalf("decoding the script's result: %v\nstdout:\n%s\nstderr:\n%s", err, res.Stdout, res.Stderr)
 	}
 }
 
@@ -62,6 +61,7 @@ print(json.dumps({"goflit": {h: getattr(g, h)() for h in hooks}, "flit_core": {h
 // module must be imported, as flit_core does (checked against Debian's
 // flit_core on the same project).
 func TestShimGetRequires(t *testing.T) {
+	t.Parallel()
 	testutil.PythonWith(t, "flit_core")
 	const head = "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n\n[project]\nname = \"pkg\"\n"
 	const deps = "dependencies = [\"requests >=2.0\", \"tomli; python_version < '3.11'\"]\n\n" +
@@ -89,7 +89,7 @@ func TestShimGetRequires(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFiles(t, dir, tc.files)
+			testutil.WriteFiles(t, dir, tc.files)
 			var got map[string]map[string][]string
 			shimPython(t, dir, getRequiresScript, &got)
 			for _, who := range []string{"goflit", "flit_core"} {
@@ -155,8 +155,9 @@ print(json.dumps(out))
 // longer matches (and leave no wheel behind), and a broken pyproject.toml
 // becomes a BackendError carrying goflit's one-line message.
 func TestShimHooks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	testutil.WriteFiles(t, dir, map[string]string{
 		"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n\n" +
 			"[project]\nname = \"srcpkg\"\nrequires-python = \">=3.8\"\ndynamic = [\"version\", \"description\"]\nreadme = \"README.md\"\n",
 		"README.md":              "# srcpkg\n",

@@ -1,7 +1,6 @@
 package cext
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,8 +11,6 @@ import (
 	"goflit/internal/testutil"
 )
 
-var sprintf = fmt.Sprintf
-
 func examplesDir(name string) string {
 	return filepath.Join(testutil.ModuleRoot(), "examples", name)
 }
@@ -21,6 +18,7 @@ func examplesDir(name string) string {
 // TestExamplesGCC builds every example with gcc in place and calls the
 // built functions from Debian's python3.
 func TestExamplesGCC(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	cases := []struct {
@@ -39,6 +37,7 @@ func TestExamplesGCC(t *testing.T) {
 	cache := t.TempDir()
 	for _, c := range cases {
 		t.Run(c.example, func(t *testing.T) {
+			t.Parallel() // the examples share only the (concurrency-safe) cache
 			p := project(t, examplesDir(c.example))
 			res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
 				InPlace: true, Python: py, CacheDir: cache})
@@ -123,9 +122,9 @@ PyMODINIT_FUNC PyInit_` + leaf + `(void) { return PyModule_Create(&def); }
 `
 }
 
-func compiledFiles(l *recLog) []string {
+func compiledFiles(l *testutil.Log) []string {
 	var out []string
-	for _, line := range l.grep("debug: compile: ") {
+	for _, line := range linesWith(l, "debug: compile: ") {
 		f := strings.Fields(line)
 		for i, w := range f {
 			if w == "-c" && i+1 < len(f) {
@@ -138,14 +137,15 @@ func compiledFiles(l *recLog) []string {
 }
 
 func TestCache(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	cache := t.TempDir()
 	src := cacheProject(t)
-	build := func() (*Result, *recLog) {
+	build := func() (*Result, *testutil.Log) {
 		t.Helper()
 		p := project(t, src) // a fresh directory every time, as pip uses
-		log := &recLog{}
+		log := &testutil.Log{}
 		res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
 			OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log})
 		if err != nil {
@@ -163,8 +163,8 @@ func TestCache(t *testing.T) {
 	first, _ := os.ReadFile(res.Files[0].DiskPath)
 
 	res, log = build()
-	if got := compiledFiles(log); len(got) != 0 || log.count("debug: link: ") != 0 {
-		t.Fatalf("warm build ran the compiler: %v", log.grep("debug: "))
+	if got := compiledFiles(log); len(got) != 0 || len(linesWith(log, "debug: link: ")) != 0 {
+		t.Fatalf("warm build ran the compiler: %v", linesWith(log, "debug: "))
 	}
 	if res.Cached != 3 || res.Linked != 0 {
 		t.Errorf("warm build: compiled %d, cached %d, linked %d", res.Compiled, res.Cached, res.Linked)
@@ -193,7 +193,7 @@ func TestCache(t *testing.T) {
 	}
 	// A flag change is a different key.
 	p := project(t, src)
-	log = &recLog{}
+	log = &testutil.Log{}
 	if _, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc", "build-type": "size"}, Getenv: cleanEnv(nil),
 		OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log}); err != nil {
 		t.Fatal(err)
@@ -204,6 +204,7 @@ func TestCache(t *testing.T) {
 }
 
 func TestInPlaceStale(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	p := project(t, examplesDir("ext-c"))
@@ -215,7 +216,7 @@ func TestInPlaceStale(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(p.Root, ManifestName), []byte(old), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	log := &recLog{}
+	log := &testutil.Log{}
 	res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
 		InPlace: true, Python: py, CacheDir: t.TempDir(), Log: log})
 	if err != nil {
@@ -251,6 +252,7 @@ func TestInPlaceStale(t *testing.T) {
 }
 
 func TestCompileErrorShowsCompilerOutput(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	dir := writeTree(t, map[string]string{
@@ -271,6 +273,7 @@ func TestCompileErrorShowsCompilerOutput(t *testing.T) {
 }
 
 func TestGlibcTags(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	// getrandom is GLIBC_2.25: gcc links getrandom@GLIBC_2.25, so the
@@ -313,6 +316,7 @@ var testTime = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 // CFLAGS/CXXFLAGS/CPPFLAGS/LDFLAGS reach the commands; cross targets
 // without zig or for another architecture are refused.
 func TestOptionsAndFlags(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	dir := writeTree(t, map[string]string{
@@ -325,7 +329,7 @@ func TestOptionsAndFlags(t *testing.T) {
 		"mix/broken.c":    "#error this extension does not build here\n",
 	})
 	env := cleanEnv(map[string]string{"CFLAGS": "-DFROM_CFLAGS", "CXXFLAGS": "-DFROM_CXXFLAGS", "CPPFLAGS": "-DFROM_CPPFLAGS", "LDFLAGS": "-Wl,-O1"})
-	log := &recLog{}
+	log := &testutil.Log{}
 	p := projectAt(t, dir)
 	res, err := Build(p, Options{ConfigSettings: map[string]string{"compiler": "gcc", "jobs": "1"}, Getenv: env, InPlace: true, Python: py, CacheDir: t.TempDir(), Log: log})
 	if err != nil {
@@ -334,10 +338,10 @@ func TestOptionsAndFlags(t *testing.T) {
 	if len(res.Files) != 1 || res.Files[0].ArchivePath != "mix/_mixed.cpython-311-x86_64-linux-gnu.so" {
 		t.Fatalf("files = %+v", res.Files)
 	}
-	if w := log.grep("warn: "); len(w) != 1 || !strings.Contains(w[0], "optional extension mix._broken skipped") || !strings.Contains(w[0], "does not build here") {
+	if w := linesWith(log, "warning: "); len(w) != 1 || !strings.Contains(w[0], "optional extension mix._broken skipped") || !strings.Contains(w[0], "does not build here") {
 		t.Errorf("warnings = %q", w)
 	}
-	for _, line := range log.grep("debug: compile: ") {
+	for _, line := range linesWith(log, "debug: compile: ") {
 		switch {
 		case strings.Contains(line, "helper.cpp"):
 			if !strings.Contains(line, "/g++ ") || !strings.Contains(line, "-DFROM_CPPFLAGS -DFROM_CXXFLAGS") || strings.Contains(line, "FROM_CFLAGS") {
@@ -349,7 +353,7 @@ func TestOptionsAndFlags(t *testing.T) {
 			}
 		}
 	}
-	links := log.grep("debug: link: ")
+	links := linesWith(log, "debug: link: ")
 	if len(links) != 1 || !strings.Contains(links[0], "/g++ -shared -s -static-libstdc++ -static-libgcc -Wl,-O1 -Wl,--version-script=") {
 		t.Errorf("link lines = %q", links)
 	}
@@ -381,6 +385,7 @@ func TestOptionsAndFlags(t *testing.T) {
 // TestReproducible: cold builds of the same project in two directories,
 // with two empty caches, give byte-identical modules.
 func TestReproducible(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	var mods [][]byte
@@ -405,6 +410,7 @@ func TestReproducible(t *testing.T) {
 // TestDependsInKey: a change to a depends file that no unit includes still
 // recompiles the extension's units.
 func TestDependsInKey(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	dir := writeTree(t, map[string]string{
@@ -416,7 +422,7 @@ func TestDependsInKey(t *testing.T) {
 	})
 	cache := t.TempDir()
 	build := func() int {
-		log := &recLog{}
+		log := &testutil.Log{}
 		if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
 			OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log}); err != nil {
 			t.Fatal(err)
@@ -437,6 +443,7 @@ func TestDependsInKey(t *testing.T) {
 
 // TestCompilerWarningsShown: a successful compile's diagnostics reach the log.
 func TestCompilerWarningsShown(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	dir := writeTree(t, map[string]string{
@@ -445,17 +452,17 @@ func TestCompilerWarningsShown(t *testing.T) {
 		"warn/__init__.py": "",
 		"warn/w.c":         modSource("_w", "1", "static int unused_thing(void) { return 0; }\n"),
 	})
-	log := &recLog{}
+	log := &testutil.Log{}
 	if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
 		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir(), Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	found := false
-	for _, l := range log.grep("info: ") {
+	for _, l := range infoLines(log) {
 		found = found || (strings.Contains(l, "warn/w.c") && strings.Contains(l, "unused_thing"))
 	}
 	if !found {
-		t.Errorf("the -Wall warning is not in the log: %q", log.grep("info: "))
+		t.Errorf("the -Wall warning is not in the log: %q", infoLines(log))
 	}
 }
 
@@ -463,6 +470,7 @@ func TestCompilerWarningsShown(t *testing.T) {
 // the 3.8 limited API fails to compile instead of linking a symbol that
 // older interpreters lack.
 func TestLimitedAPIEnforced(t *testing.T) {
+	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
 	dir := writeTree(t, map[string]string{

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"goflit/internal/atomicfile"
 )
 
 // cacheSchema is mixed into every key; bump it when the key recipe or the
@@ -265,63 +267,29 @@ func parseDepfile(data []byte) ([]string, error) {
 	return deps, nil
 }
 
-// writeFileAtomic writes data to a temp file next to path and renames it.
+// writeFileAtomic writes data to path atomically, creating path's directory
+// first (cache shards appear on demand).
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return atomicfile.WriteFile(path, data, mode)
 }
 
-// copyFileAtomic copies src to dst through a temp file in dst's directory.
+// copyFileAtomic copies src to dst atomically, creating dst's directory first.
 func copyFileAtomic(src, dst string, mode os.FileMode) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(dst)+"-*")
-	if err != nil {
+	return atomicfile.Write(dst, mode, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	tmp := f.Name()
-	_, err = io.Copy(f, in)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	})
 }
 
 // DefaultCacheMax is the size above which the cache is trimmed (oldest

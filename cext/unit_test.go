@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"goflit/internal/testutil"
 )
 
 func TestAuditPolicies(t *testing.T) {
@@ -224,7 +226,7 @@ func TestFindToolchain(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tc, err := findToolchain(c.compiler, &toolFinder{getenv: env(c.env), log: &recLog{}})
+			tc, err := findToolchain(c.compiler, &toolFinder{getenv: env(c.env), log: &testutil.Log{}})
 			if c.err != "" {
 				if err == nil || err.Error() != c.err {
 					t.Errorf("error = %v\nwant    %s", err, c.err)

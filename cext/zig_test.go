@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"goflit/internal/testutil"
 )
 
 // Zig tests are few on purpose: zig's first compile of its libc stubs (and
@@ -14,6 +16,7 @@ import (
 // module gets manylinux_2_17 without docker; one calling getrandom (glibc
 // 2.25), which zig 0.11 links as an unversioned symbol, does not.
 func TestZigManylinux2017(t *testing.T) {
+	t.Parallel()
 	zig := zigPath(t)
 	py := debianPython(t)
 	cache := t.TempDir()
@@ -21,7 +24,7 @@ func TestZigManylinux2017(t *testing.T) {
 	settings := map[string]string{"compiler": "zig", "target": "x86_64-linux-gnu.2.17"}
 
 	p := project(t, examplesDir("ext-zlig"))
-	log := &recLog{}
+	log := &testutil.Log{}
 	res, err := Build(p, Options{ConfigSettings: settings, Getenv: env, InPlace: true, Python: py, CacheDir: cache, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +35,7 @@ func TestZigManylinux2017(t *testing.T) {
 	if !slices.Equal(res.Tags, []string{"cp311-cp311-manylinux_2_17_x86_64", "cp311-cp311-manylinux2014_x86_64"}) {
 		t.Errorf("tags = %v", res.Tags)
 	}
-	for _, line := range log.grep("debug: compile: ") {
+	for _, line := range linesWith(log, "debug: compile: ") {
 		if !strings.Contains(line, " cc -target x86_64-linux-gnu.2.17 -O2 -DNDEBUG -fPIC -fvisibility=hidden ") {
 			t.Errorf("zig compile line lacks target/-O2: %s", line)
 		}
@@ -60,7 +63,7 @@ func TestZigManylinux2017(t *testing.T) {
 		"rnd/__init__.py": "",
 		"rnd/r.c":         modSource("_r", "(long)getrandom(buf, sizeof buf, 0)", "#include <sys/random.h>\nstatic char buf[4];\n"),
 	})
-	log = &recLog{}
+	log = &testutil.Log{}
 	res, err = Build(projectAt(t, dir), Options{ConfigSettings: settings, Getenv: env, OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +71,7 @@ func TestZigManylinux2017(t *testing.T) {
 	if res.Tag != "cp311-cp311-linux_x86_64" {
 		t.Errorf("getrandom module built by zig for 2.17 tagged %s, want linux_x86_64", res.Tag)
 	}
-	if w := log.grep("warn: "); len(w) != 1 || !strings.Contains(w[0], "getrandom") {
+	if w := linesWith(log, "warning: "); len(w) != 1 || !strings.Contains(w[0], "getrandom") {
 		t.Errorf("warnings = %v, want one naming getrandom", w)
 	}
 }
