@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -121,18 +120,6 @@ func TestGoSourceFiles(t *testing.T) {
 	}
 }
 
-func run(t *testing.T, dir string, env []string, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
 // TestSdistBuildsFromSource: goflit's sdist, built by goflit's sdist
 // writer, builds with pip (build isolation on, no index) through its
 // in-tree backend into the same platform wheel `make wheels` makes for this
@@ -174,55 +161,62 @@ func TestSdistBuildsFromSource(t *testing.T) {
 		}
 	}
 
-	// pip builds the wheel from the sdist (SOURCE_DATE_EPOCH reaches the
-	// in-tree backend through pip).
+	// The three checks below read the sdist only; they run in parallel.
 	env := []string{"SOURCE_DATE_EPOCH=" + sde, "PIP_NO_INDEX=1", "PIP_NO_CACHE_DIR=1", "PIP_DISABLE_PIP_VERSION_CHECK=1"}
-	wheels := t.TempDir()
-	run(t, "", env, py, "-m", "pip", "wheel", "--no-deps", "-w", wheels, sdistPath)
-	whl := "goflit-0.1.0-" + host.Tag() + ".whl"
-	fromSdist, err := os.ReadFile(filepath.Join(wheels, whl))
-	if err != nil {
-		t.Fatalf("pip wheel of the sdist did not produce %s: %v", whl, err)
-	}
+	t.Run("pip wheel", func(t *testing.T) {
+		t.Parallel()
+		// pip builds the wheel from the sdist (SOURCE_DATE_EPOCH reaches the
+		// in-tree backend through pip).
+		wheels := t.TempDir()
+		testutil.MustRun(t, "", env, py, "-m", "pip", "wheel", "--no-deps", "-w", wheels, sdistPath)
+		whl := "goflit-0.1.0-" + host.Tag() + ".whl"
+		fromSdist, err := os.ReadFile(filepath.Join(wheels, whl))
+		if err != nil {
+			t.Fatalf("pip wheel of the sdist did not produce %s: %v", whl, err)
+		}
 
-	// The same wheel as from the checkout.
-	fromCheckout, _ := os.ReadFile(filepath.Join(checkoutDir, whl))
-	if !bytes.Equal(fromSdist, fromCheckout) {
-		t.Errorf("the wheel built from the sdist differs from the checkout's:\n%s", testutil.Diff(zipListing(t, fromCheckout), zipListing(t, fromSdist)))
-	}
+		// The same wheel as from the checkout.
+		fromCheckout, _ := os.ReadFile(filepath.Join(checkoutDir, whl))
+		if !bytes.Equal(fromSdist, fromCheckout) {
+			t.Errorf("the wheel built from the sdist differs from the checkout's:\n%s", testutil.Diff(zipListing(t, fromCheckout), zipListing(t, fromSdist)))
+		}
 
-	// It installs, and its binary runs.
-	venv := filepath.Join(t.TempDir(), "venv")
-	run(t, "", nil, py, "-m", "venv", "--without-pip", venv)
-	vpy := filepath.Join(venv, "bin", "python")
-	run(t, "", env, py, "-m", "pip", "--python", vpy, "install", filepath.Join(wheels, whl))
-	bare := []string{"PATH=/usr/bin:/bin", "GOFLIT_BIN="}
-	if out := run(t, "", bare, filepath.Join(venv, "bin", "goflit"), "-V"); !strings.HasPrefix(out, "Flit ") {
-		t.Errorf("goflit -V printed %q", out)
-	}
-	if out := run(t, "", bare, vpy, "-m", "goflit", "-V"); !strings.HasPrefix(out, "Flit ") {
-		t.Errorf("python -m goflit -V printed %q", out)
-	}
+		// It installs, and its binary runs.
+		vpy := testutil.Venv(t)
+		venv := filepath.Dir(filepath.Dir(vpy))
+		testutil.MustRun(t, "", env, py, "-m", "pip", "--python", vpy, "install", filepath.Join(wheels, whl))
+		bare := []string{"PATH=/usr/bin:/bin", "GOFLIT_BIN="}
+		if out := testutil.MustRun(t, "", bare, filepath.Join(venv, "bin", "goflit"), "-V"); !strings.HasPrefix(out, "Flit ") {
+			t.Errorf("goflit -V printed %q", out)
+		}
+		if out := testutil.MustRun(t, "", bare, vpy, "-m", "goflit", "-V"); !strings.HasPrefix(out, "Flit ") {
+			t.Errorf("python -m goflit -V printed %q", out)
+		}
+	})
 
-	// Without Go on PATH the in-tree backend names what to install.
 	unpacked := t.TempDir()
-	run(t, unpacked, nil, "tar", "xzf", sdistPath)
-	cmd := exec.Command(py, "-c", "import sys; sys.path.insert(0, '_gobuild'); import goflit_gobuild as b; b.build_wheel('out')")
-	cmd.Dir = filepath.Join(unpacked, "goflit-0.1.0")
-	cmd.Env = append(os.Environ(), "PATH="+t.TempDir(), "GOFLIT_GO=")
-	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "RuntimeError: building goflit from source needs the Go toolchain (go 1.26 or later): install it from https://go.dev/dl/") {
-		t.Errorf("in-tree backend without go: %v\n%s", err, out)
-	}
+	testutil.MustRun(t, unpacked, nil, "tar", "xzf", sdistPath)
+	t.Run("without go", func(t *testing.T) {
+		t.Parallel()
+		// Without Go on PATH the in-tree backend names what to install.
+		out, err := testutil.Run(t, filepath.Join(unpacked, "goflit-0.1.0"), []string{"PATH=" + t.TempDir(), "GOFLIT_GO="},
+			py, "-c", "import sys; sys.path.insert(0, '_gobuild'); import goflit_gobuild as b; b.build_wheel('out')")
+		if err == nil || !strings.Contains(out, "RuntimeError: building goflit from source needs the Go toolchain (go 1.26 or later): install it from https://go.dev/dl/") {
+			t.Errorf("in-tree backend without go: %v\n%s", err, out)
+		}
+	})
 
-	// The sdist rebuilds itself byte for byte (python -m build --sdist).
-	again := t.TempDir()
-	run(t, filepath.Join(unpacked, "goflit-0.1.0"), env, py, "-m", "build", "--no-isolation", "--sdist", "--outdir", again, ".")
-	a, _ := os.ReadFile(sdistPath)
-	b, err := os.ReadFile(filepath.Join(again, name))
-	if err != nil || !bytes.Equal(a, b) {
-		t.Errorf("the sdist built from the unpacked sdist differs from the original (%v)", err)
-	}
+	t.Run("sdist rebuilds itself", func(t *testing.T) {
+		t.Parallel()
+		// The sdist rebuilds itself byte for byte (python -m build --sdist).
+		again := t.TempDir()
+		testutil.MustRun(t, filepath.Join(unpacked, "goflit-0.1.0"), env, py, "-m", "build", "--no-isolation", "--sdist", "--outdir", again, ".")
+		a, _ := os.ReadFile(sdistPath)
+		b, err := os.ReadFile(filepath.Join(again, name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("the sdist built from the unpacked sdist differs from the original (%v)", err)
+		}
+	})
 }
 
 func tarMembers(t *testing.T, p string) []string {
