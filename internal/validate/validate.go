@@ -17,10 +17,12 @@ package validate
 import (
 	"fmt"
 	"maps"
+	"mime"
 	"slices"
 	"strconv"
 	"strings"
 
+	"goflit/check"
 	"goflit/internal/diag"
 	"goflit/internal/pystr"
 	"goflit/names"
@@ -35,7 +37,15 @@ type Options struct {
 	// classifier list is embedded), so it changes nothing; it is accepted so
 	// that callers can pass the environment through unchanged.
 	NoNetwork bool
+	// RST checks a reStructuredText description and returns the
+	// renderer's complaints (nil: check.DefaultRST, docutils when an
+	// interpreter has it, else goflit's structural check).
+	RST func(string) ([]string, error)
 }
+
+// InvalidRST is flit's problem for a reStructuredText readme that PyPI
+// would not render; the renderer's output follows it.
+const InvalidRST = "The file description seems not to be valid rst for PyPI; it will be interpreted as plain text"
 
 // AllowInvalidWarning is flit's warning when FLIT_ALLOW_INVALID lets
 // problems through.
@@ -43,9 +53,9 @@ const AllowInvalidWarning = "Allowing invalid data (FLIT_ALLOW_INVALID set). Upl
 
 // Project runs every check on p and returns all problems found, in the
 // order flit checks them: classifiers, entry points, name, requires-python,
-// requirements, home page, project URLs.
+// requirements, home page, project URLs, and a reStructuredText readme.
 func Project(p *pyproject.Project, opts Options) diag.List {
-	c := checker{p: p}
+	c := checker{p: p, opts: opts}
 	c.classifiers()
 	c.entryPoints()
 	c.name()
@@ -53,7 +63,8 @@ func Project(p *pyproject.Project, opts Options) diag.List {
 	c.requirements()
 	c.homePage()
 	c.projectURLs()
-	if opts.AllowInvalid && len(c.out) > 0 {
+	c.readme()
+	if opts.AllowInvalid && len(c.out.Errors()) > 0 {
 		for i := range c.out {
 			c.out[i].Warning = true
 		}
@@ -63,8 +74,9 @@ func Project(p *pyproject.Project, opts Options) diag.List {
 }
 
 type checker struct {
-	p   *pyproject.Project
-	out diag.List
+	p    *pyproject.Project
+	opts Options
+	out  diag.List
 }
 
 // file is the name shown when no position is known.
@@ -247,4 +259,30 @@ func CheckURL(url string) []string {
 		return []string{"URL missing address"}
 	}
 	return nil
+}
+
+// readme renders a reStructuredText long description as PyPI would (flit
+// does it with readme_renderer) and reports the renderer's complaints, one
+// line, after flit's message. Markdown and plain text are not checked.
+func (c *checker) readme() {
+	m := c.p.Metadata
+	mt, _, err := mime.ParseMediaType(m.DescriptionContentType)
+	if err != nil || mt != "text/x-rst" || strings.TrimSpace(m.Description) == "" {
+		return
+	}
+	rst := c.opts.RST
+	if rst == nil {
+		rst = check.DefaultRST()
+	}
+	keys := []string{"project.readme", "tool.flit.metadata.description-file"}
+	msgs, err := rst(m.Description)
+	if err != nil {
+		d := c.at("could not check the reStructuredText readme: "+err.Error(), "", keys...)
+		d.Warning = true
+		c.out.Add(d)
+		return
+	}
+	if len(msgs) > 0 {
+		c.add(InvalidRST+": "+strings.Join(msgs, "; "), "fix the markup or use a Markdown readme", keys...)
+	}
 }

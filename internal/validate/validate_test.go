@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"goflit/check"
 	"goflit/coremeta"
 	"goflit/internal/diag"
 	"goflit/internal/testutil"
@@ -351,4 +352,54 @@ loaded = "loaded-cli:main"
 	got := render(Project(p, Options{}))
 	got = strings.ReplaceAll(got, dir+string(filepath.Separator), "")
 	testutil.Golden(t, filepath.Join("testdata", "loaded.golden"), []byte(got))
+}
+
+// TestReadmeRST: a reStructuredText readme that does not render is flit's
+// problem followed by the renderer's output (goflit's structural checker
+// and docutils itself); FLIT_ALLOW_INVALID makes it a warning; Markdown and
+// valid rst are not reported.
+func TestReadmeRST(t *testing.T) {
+	const toml = "[project]\nname = \"rd\"\nversion = \"1\"\ndescription = \"x\"\nreadme = %q\n"
+	const badRST = "Title\n===\n\nText with *unclosed emphasis.\n"
+	load := func(t *testing.T, readme, text string) *pyproject.Project {
+		dir := t.TempDir()
+		testutil.WriteFiles(t, dir, map[string]string{
+			"pyproject.toml": strings.Replace(toml, "%q", `"`+readme+`"`, 1),
+			"rd.py":          "x = 1\n",
+			readme:           text,
+		})
+		p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	checkers := map[string]func(string) ([]string, error){"builtin": check.BuiltinRST}
+	if _, err := os.Stat(testutil.DebianPython); err == nil {
+		checkers["docutils"] = check.DocutilsRST(testutil.PythonWith(t, "docutils"))
+	}
+	for name, rst := range checkers {
+		t.Run(name, func(t *testing.T) {
+			l := Project(load(t, "README.rst", badRST), Options{RST: rst})
+			if len(l) != 1 || l[0].Warning || !strings.HasPrefix(l[0].Msg, InvalidRST+": line ") || strings.Contains(l[0].Error(), "\n") {
+				t.Fatalf("bad rst readme: got\n%s", render(l))
+			}
+			if l[0].Line != 5 {
+				t.Errorf("the problem is not at the readme key: %s", l[0].Error())
+			}
+			t.Logf("%s", l[0].Error())
+			l = Project(load(t, "README.rst", badRST), Options{RST: rst, AllowInvalid: true})
+			if l.Err() != nil || len(l) != 2 || l[1].Msg != AllowInvalidWarning {
+				t.Errorf("with AllowInvalid: got\n%s", render(l))
+			}
+			for _, ok := range []struct{ file, text string }{
+				{"README.rst", "Title\n=====\n\nText with *emphasis*.\n"},
+				{"README.md", badRST},
+			} {
+				if l := Project(load(t, ok.file, ok.text), Options{RST: rst}); len(l) != 0 {
+					t.Errorf("%s %q: got\n%s", ok.file, ok.text, render(l))
+				}
+			}
+		})
+	}
 }
