@@ -198,15 +198,24 @@ func TestTomlifyErrors(t *testing.T) {
 		{"no metadata", "[scripts]\na = b:c\n", "has no [metadata] section"},
 		{"no module", "[metadata]\nauthor = A\n", "[metadata] has no module"},
 		{"unknown", "[metadata]\nmodule = m\nhomepage = x\n", `unrecognised metadata key "homepage" (did you mean "home-page"?)`},
-		{"missing ep file", "[metadata]\nmodule = m\nentry-points-file = eps.txt\n", "entry-points-file:"},
+		{"missing ep file", "[metadata]\nmodule = m\nentry-points-file = eps.txt\n",
+			"flit.ini: entry-points-file: DIR/eps.txt does not exist: create it, or remove the entry-points-file key"},
+		{"missing flit.ini", "", "DIR/flit.ini does not exist: flit tomlify converts a flit 0.x flit.ini to pyproject.toml; run it in the project's directory or give the file's path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "flit.ini")
-			testutil.WriteFile(t, p, tt.ini)
+			dir := t.TempDir()
+			p := filepath.Join(dir, "flit.ini")
+			if tt.ini != "" {
+				testutil.WriteFile(t, p, tt.ini)
+			}
 			_, err := initcmd.Tomlify(p)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want %q", err, tt.want)
+			want := strings.ReplaceAll(tt.want, "DIR/", dir+string(filepath.Separator))
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v, want %q", err, want)
+			}
+			if err != nil && (strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "open ")) {
+				t.Errorf("not one clean line: %q", err)
 			}
 		})
 	}

@@ -140,8 +140,11 @@ type TomlifyResult struct {
 // writes nothing.
 func Tomlify(iniPath string) (*TomlifyResult, error) {
 	data, err := os.ReadFile(iniPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist: flit tomlify converts a flit 0.x flit.ini to pyproject.toml; run it in the project's directory or give the file's path (flit tomlify PATH/flit.ini)", iniPath)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %v", iniPath, pathErr(err))
 	}
 	secs, err := ParseINI(string(data), iniPath, false)
 	if err != nil {
@@ -226,11 +229,23 @@ func Tomlify(iniPath string) (*TomlifyResult, error) {
 		res.EntryPointsFile = epFile
 		res.Notes = append(res.Notes, "entry points from "+epFile+" are now in pyproject.toml; the file is no longer needed")
 	case errors.Is(err, fs.ErrNotExist) && !epExplicit:
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: entry-points-file: %s does not exist: create it, or remove the entry-points-file key", iniPath, filepath.Join(dir, filepath.FromSlash(epFile)))
 	default:
-		return nil, fmt.Errorf("entry-points-file: %w", err)
+		return nil, fmt.Errorf("%s: entry-points-file: %s: %v", iniPath, epFile, pathErr(err))
 	}
 	project, notes := o.ProjectTOML()
 	res.Notes = append(res.Notes, notes...)
 	res.Pyproject = "[build-system]\nrequires = [" + Quote(FlitCoreRequirement) + "]\nbuild-backend = \"flit_core.buildapi\"\n\n" + project
 	return res, nil
+}
+
+// pathErr drops the operation and path of an *fs.PathError (the caller
+// names the file itself).
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -33,6 +33,11 @@ is shown first.
 		if flags.NArg() > 0 {
 			return usageError(g, c, "unexpected argument %q", flags.Arg(0))
 		}
+		// flit's messages for a missing pyproject.toml or a flit.ini (which
+		// flit tomlify converts).
+		if code, ok := g.checkProjectFile(); !ok {
+			return code
+		}
 		path := g.ProjectFile()
 		src, err := os.ReadFile(path)
 		if err != nil {
