@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"goflit/internal/diag"
@@ -51,6 +52,37 @@ func Detect(dir string) *System {
 // ErrDirty is flit's refusal to build from a checkout with untracked or
 // deleted files.
 var ErrDirty = errors.New("Untracked or deleted files in the source directory. Commit, undo or ignore these files in your VCS.")
+
+// DirtyError is ErrDirty (errors.Is) for a checkout, with the files
+// that make it dirty, relative to Dir, in the order the tool lists them.
+type DirtyError struct {
+	Dir   string
+	Files []string
+}
+
+// maxListed is how many files DirtyError's message names.
+const maxListed = 10
+
+// Error is one line: flit's message, then the files (the first ten and
+// how many more).
+func (e *DirtyError) Error() string {
+	shown := e.Files
+	more := ""
+	if len(shown) > maxListed {
+		more = fmt.Sprintf(" and %d more", len(shown)-maxListed)
+		shown = shown[:maxListed]
+	}
+	names := make([]string, len(shown))
+	for i, f := range shown {
+		names[i] = f
+		if strings.ContainsAny(f, ", \"\t\r\n") {
+			names[i] = strconv.Quote(f)
+		}
+	}
+	return fmt.Sprintf("%s: %s Untracked or deleted: %s%s", e.Dir, ErrDirty, strings.Join(names, ", "), more)
+}
+
+func (e *DirtyError) Unwrap() error { return ErrDirty }
 
 // Include reports whether a path from a VCS listing may go into an sdist:
 // flit drops dist/, anything containing "/__pycache__" and *.pyc.
@@ -93,11 +125,15 @@ func (s *System) Files(projectDir string, excluded func(string) bool, log diag.L
 	if err != nil {
 		return nil, err
 	}
+	var bad []string
 	for _, p := range dirty {
 		if Include(p) && (excluded == nil || !excluded(p)) {
 			log.Debugf("not tracked or deleted: %s", p)
-			return nil, fmt.Errorf("%s: %w", projectDir, ErrDirty)
+			bad = append(bad, p)
 		}
+	}
+	if len(bad) > 0 {
+		return nil, &DirtyError{Dir: projectDir, Files: bad}
 	}
 	var out []string
 	for _, p := range tracked {

@@ -2,6 +2,7 @@ package vcs
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,8 +75,20 @@ func TestGit(t *testing.T) {
 	os.Remove(filepath.Join(proj, "notes.txt"))
 	// A deleted tracked file is refused too.
 	os.Remove(filepath.Join(proj, "docs/index.rst"))
-	if _, err := s.Files(proj, nil, nil); err == nil || err.Error() != proj+": "+ErrDirty.Error() {
+	if _, err := s.Files(proj, nil, nil); err == nil || err.Error() != proj+": "+ErrDirty.Error()+" Untracked or deleted: docs/index.rst" {
 		t.Fatalf("deleted file: err = %v", err)
+	}
+	// Many: the first ten are named, then how many more; odd names quoted.
+	var many []string
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("new%02d.txt", i))
+	}
+	many[0] = "a, b.txt"
+	write(t, proj, many...)
+	_, err = s.Files(proj, nil, nil)
+	want = proj + ": " + ErrDirty.Error() + ` Untracked or deleted: "a, b.txt", new01.txt, new02.txt, new03.txt, new04.txt, new05.txt, new06.txt, new07.txt, new08.txt, new09.txt and 3 more`
+	if err == nil || err.Error() != want || !errors.Is(err, ErrDirty) {
+		t.Fatalf("many files: err = %v\nwant %s", err, want)
 	}
 }
 
