@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"goflit/cext"
+	"goflit/internal/atomicfile"
 	"goflit/internal/build"
 	"goflit/internal/diag"
 	"goflit/pyproject"
@@ -104,7 +105,7 @@ func Run(req Request) (string, error) {
 		if err := os.MkdirAll(req.Dir, 0o755); err != nil {
 			return "", err
 		}
-		return wheel.PrepareMetadata(p, req.Dir, wheel.Options{Editable: req.Hook == "prepare_metadata_for_build_editable", Log: req.Log})
+		return prepareMetadata(p, req)
 	case "build_wheel", "build_editable", "build_sdist":
 		if req.Dir == "" {
 			return "", errors.New(req.Hook + " needs the output directory")
@@ -138,6 +139,40 @@ func Run(req Request) (string, error) {
 		return name, nil
 	}
 	return "", fmt.Errorf("unknown backend hook %q (known: %s)", req.Hook, strings.Join(Hooks, ", "))
+}
+
+// prepareMetadata writes the .dist-info folder of prepare_metadata_for_build_wheel
+// (or _editable) and returns its name.
+//
+// PEP 517 asks only that a wheel built with this folder as metadata_directory
+// have identical metadata (checkPrepared compares METADATA and
+// entry_points.txt); frontends read METADATA and ignore the rest. For a
+// project with C/C++ extensions the wheel's tag is known only after the
+// modules are compiled and audited (interpreter, ABI, manylinux level), which
+// this hook must not do. So its WHEEL file says what is already certain,
+// Root-Is-Purelib: false, and carries no Tag line rather than a py3-none-any
+// that the built wheel will not have.
+func prepareMetadata(p *pyproject.Project, req Request) (string, error) {
+	opts := wheel.Options{Editable: req.Hook == "prepare_metadata_for_build_editable", Log: req.Log}
+	ext := cext.Configured(p)
+	if ext {
+		pure := false
+		opts.Purelib = &pure
+	}
+	name, err := wheel.PrepareMetadata(p, req.Dir, opts)
+	if err != nil || !ext {
+		return name, err
+	}
+	var untagged []byte
+	for line := range bytes.Lines(wheel.WheelFile(p, opts)) {
+		if !bytes.HasPrefix(line, []byte("Tag:")) {
+			untagged = append(untagged, line...)
+		}
+	}
+	if err := atomicfile.WriteFile(filepath.Join(req.Dir, name, "WHEEL"), untagged, 0o644); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 func loadOptions(req Request) pyproject.Options {

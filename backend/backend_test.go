@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"goflit/internal/testutil"
+	"goflit/pyproject"
 )
 
 func TestParseConfigSettings(t *testing.T) {
@@ -96,4 +99,93 @@ func TestRunErrors(t *testing.T) {
 	if err != nil || got != "[]" {
 		t.Errorf("get_requires_for_build_sdist = %q, %v; want []", got, err)
 	}
+}
+
+// TestPrepareMetadataWheelFile: prepare_metadata_* writes a WHEEL file that
+// does not contradict the wheel build_* makes: a pure project's says
+// py3-none-any; an extension project's says Root-Is-Purelib: false and
+// names no tag (the tag is known only after compiling). For the extension
+// project build_wheel then accepts the prepared folder (its METADATA is the
+// built wheel's) and makes a platform-tagged, non-purelib wheel.
+func TestPrepareMetadataWheelFile(t *testing.T) {
+	pure := t.TempDir()
+	testutil.WriteFiles(t, pure, map[string]string{
+		"pyproject.toml": "[project]\nname = \"x\"\nversion = \"1\"\ndescription = \"d\"\nrequires-python = \">=3.8\"\n",
+		"x.py":           "",
+	})
+	ext := filepath.Join(t.TempDir(), "ext-c")
+	testutil.CopyDir(t, filepath.Join(testutil.ModuleRoot(), "examples", "ext-c"), ext)
+	env := func(string) string { return "" }
+	gen := "Generator: " + pyprojectGenerator(t, pure) + "\n"
+	tests := []struct{ project, hook, distInfo, want string }{
+		{pure, "prepare_metadata_for_build_wheel", "x-1.dist-info",
+			"Wheel-Version: 1.0\n" + gen + "Root-Is-Purelib: true\nTag: py3-none-any\n"},
+		{pure, "prepare_metadata_for_build_editable", "x-1.dist-info",
+			"Wheel-Version: 1.0\n" + gen + "Root-Is-Purelib: true\nTag: py3-none-any\n"},
+		{ext, "prepare_metadata_for_build_wheel", "goflit_ext_c-1.0.0.dist-info",
+			"Wheel-Version: 1.0\n" + gen + "Root-Is-Purelib: false\n"},
+		{ext, "prepare_metadata_for_build_editable", "goflit_ext_c-1.0.0.dist-info",
+			"Wheel-Version: 1.0\n" + gen + "Root-Is-Purelib: false\n"},
+	}
+	for _, tc := range tests {
+		md := t.TempDir()
+		name, err := Run(Request{Hook: tc.hook, ProjectDir: tc.project, Dir: md, Getenv: env})
+		if err != nil || name != tc.distInfo {
+			t.Errorf("%s %s = %q, %v; want %q", filepath.Base(tc.project), tc.hook, name, err, tc.distInfo)
+			continue
+		}
+		if got := testutil.ReadFile(t, filepath.Join(md, name, "WHEEL")); got != tc.want {
+			t.Errorf("%s %s: WHEEL =\n%s\nwant\n%s", filepath.Base(tc.project), tc.hook, got, tc.want)
+		}
+	}
+
+	// The prepared folder of the extension project fits the wheel built with it.
+	testutil.NeedCommand(t, "gcc", "apt-get install gcc")
+	py := testutil.PythonWith(t)
+	_, err := os.Stat("/usr/include/python3.11/Python.h")
+	testutil.NeedPeer(t, err == nil, "Python.h", "apt-get install python3-dev")
+	md := t.TempDir()
+	name, err := Run(Request{Hook: "prepare_metadata_for_build_wheel", ProjectDir: ext, Dir: md, Getenv: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	buildEnv := func(k string) string {
+		switch k {
+		case "FLIT_INSTALL_PYTHON":
+			return py
+		case "GOFLIT_EXT_CACHE":
+			return filepath.Join(out, "cache")
+		case "SOURCE_DATE_EPOCH":
+			return "1700000000"
+		case "PATH", "HOME":
+			return os.Getenv(k)
+		}
+		return ""
+	}
+	whl, err := Run(Request{Hook: "build_wheel", ProjectDir: ext, Dir: out, MetadataDir: filepath.Join(md, name),
+		ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: buildEnv})
+	if err != nil {
+		t.Fatalf("build_wheel with the prepared metadata: %v", err)
+	}
+	if strings.HasSuffix(whl, "-py3-none-any.whl") || !strings.HasPrefix(whl, "goflit_ext_c-1.0.0-cp311-cp311-") {
+		t.Errorf("build_wheel made %s, want a cp311 platform wheel", whl)
+	}
+	files, err := readDistInfo(filepath.Join(out, whl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(files["WHEEL"]), "Root-Is-Purelib: false\n") {
+		t.Errorf("built WHEEL:\n%s", files["WHEEL"])
+	}
+}
+
+// pyprojectGenerator is the Generator line goflit writes for the project in dir.
+func pyprojectGenerator(t *testing.T, dir string) string {
+	t.Helper()
+	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Profile.Generator
 }
