@@ -123,19 +123,21 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 			d.Hint = "rename the extension or the Python module"
 			errs.Add(d)
 		}
+		// bad reports a problem with entry i of the extension's sources or depends.
+		bad := func(field string, i int, format string, args ...any) {
+			d := r.pos(fmt.Sprintf("%s.%s.%d", ext.key, field, i))
+			d.Msg = fmt.Sprintf("extension %q: ", ext.Name) + fmt.Sprintf(format, args...)
+			errs.Add(d)
+		}
 		seen := map[string]bool{}
 		for i, g := range ext.Sources {
 			files, err := globFiles(p.Root, g)
 			if err != nil {
-				d := r.pos(fmt.Sprintf("%s.sources.%d", ext.key, i))
-				d.Msg = fmt.Sprintf("extension %q: %v", ext.Name, err)
-				errs.Add(d)
+				bad("sources", i, "%v", err)
 				continue
 			}
 			if len(files) == 0 {
-				d := r.pos(fmt.Sprintf("%s.sources.%d", ext.key, i))
-				d.Msg = fmt.Sprintf("extension %q: sources pattern %q matches no files", ext.Name, g)
-				errs.Add(d)
+				bad("sources", i, "sources pattern %q matches no files", g)
 				continue
 			}
 			for _, f := range files {
@@ -153,9 +155,7 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 					lang, ok = cSuffixes[strings.ToLower(sfx)]
 				}
 				if !ok {
-					d := r.pos(fmt.Sprintf("%s.sources.%d", ext.key, i))
-					d.Msg = fmt.Sprintf("extension %q: %s is not a C or C++ source (.c, .cc, .cpp, .cxx)", ext.Name, f)
-					errs.Add(d)
+					bad("sources", i, "%s is not a C or C++ source (.c, .cc, .cpp, .cxx)", f)
 					continue
 				}
 				pl.srcs = append(pl.srcs, srcFile{rel: f, lang: lang})
@@ -170,9 +170,7 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 		for i, g := range ext.Depends {
 			files, err := globFiles(p.Root, g)
 			if err != nil {
-				d := r.pos(fmt.Sprintf("%s.depends.%d", ext.key, i))
-				d.Msg = fmt.Sprintf("extension %q: %v", ext.Name, err)
-				errs.Add(d)
+				bad("depends", i, "%v", err)
 				continue
 			}
 			pl.depends = append(pl.depends, files...)

@@ -1,6 +1,7 @@
 package cext
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -120,6 +121,37 @@ static PyMethodDef methods[] = {{"value", value, METH_NOARGS, ""}, {NULL, NULL, 
 static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "` + leaf + `", NULL, -1, methods};
 PyMODINIT_FUNC PyInit_` + leaf + `(void) { return PyModule_Create(&def); }
 `
+}
+
+// oneExtProject writes a project NAME with one extension NAME.LEAF built
+// from NAME/SRC.c (SRC is LEAF without its leading underscores) holding
+// csrc; extKeys is added to the extension's inline table (", key = value"),
+// files are more files of the project.
+func oneExtProject(t *testing.T, name, leaf, extKeys, csrc string, files map[string]string) string {
+	t.Helper()
+	src := name + "/" + strings.TrimLeft(leaf, "_") + ".c"
+	tree := map[string]string{
+		"pyproject.toml": "[project]\nname = \"" + name + "\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"" + name + "." + leaf + "\", sources = [\"" + src + "\"]" + extKeys + "}]\n",
+		name + "/__init__.py": "",
+		src:                   csrc,
+	}
+	maps.Copy(tree, files)
+	return writeTree(t, tree)
+}
+
+// getrandomProject is rnd._r calling getrandom, a GLIBC_2.25 symbol.
+func getrandomProject(t *testing.T) string {
+	return oneExtProject(t, "rnd", "_r", "", modSource("_r", "(long)getrandom(buf, sizeof buf, 0)", "#include <sys/random.h>\nstatic char buf[4];\n"), nil)
+}
+
+// gccOptions are the Options of an out-of-tree build with gcc (settings
+// added to compiler = "gcc"), py, a compiler-free environment and a fresh
+// cache.
+func gccOptions(t *testing.T, py string, settings map[string]string) Options {
+	cs := map[string]string{"compiler": "gcc"}
+	maps.Copy(cs, settings)
+	return Options{ConfigSettings: cs, Getenv: cleanEnv(nil), OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()}
 }
 
 func compiledFiles(l *testutil.Log) []string {
@@ -255,14 +287,8 @@ func TestCompileErrorShowsCompilerOutput(t *testing.T) {
 	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"bad\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"bad._b\", sources = [\"bad/b.c\"]}]\n",
-		"bad/__init__.py": "",
-		"bad/b.c":         "int main(void) { return undefined_thing; }\n",
-	})
-	_, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	dir := oneExtProject(t, "bad", "_b", "", "int main(void) { return undefined_thing; }\n", nil)
+	_, err := Build(projectAt(t, dir), gccOptions(t, py, nil))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -278,14 +304,8 @@ func TestGlibcTags(t *testing.T) {
 	py := debianPython(t)
 	// getrandom is GLIBC_2.25: gcc links getrandom@GLIBC_2.25, so the
 	// wheel must not claim manylinux_2_17.
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"rnd\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"rnd._r\", sources = [\"rnd/r.c\"]}]\n",
-		"rnd/__init__.py": "",
-		"rnd/r.c":         modSource("_r", "(long)getrandom(buf, sizeof buf, 0)", "#include <sys/random.h>\nstatic char buf[4];\n"),
-	})
-	res, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	dir := getrandomProject(t)
+	res, err := Build(projectAt(t, dir), gccOptions(t, py, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,14 +316,12 @@ func TestGlibcTags(t *testing.T) {
 		t.Errorf("tag = %s, want cp311-cp311-manylinux_2_26_x86_64 (getrandom@GLIBC_2.25)", res.Tag)
 	}
 	// Requiring 2_17 fails with the reason.
-	_, err = Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc", "manylinux": "2_17"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	_, err = Build(projectAt(t, dir), gccOptions(t, py, map[string]string{"manylinux": "2_17"}))
 	if err == nil || !strings.Contains(err.Error(), `manylinux = "2_17" is not met`) || !strings.Contains(err.Error(), "manylinux_2_26") {
 		t.Errorf("manylinux=2_17 error = %v", err)
 	}
 	// manylinux = off gives the honest linux tag.
-	res, err = Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc", "manylinux": "off"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	res, err = Build(projectAt(t, dir), gccOptions(t, py, map[string]string{"manylinux": "off"}))
 	if err != nil || res.Tag != "cp311-cp311-linux_x86_64" {
 		t.Errorf("manylinux=off: tag %v, err %v", res, err)
 	}
@@ -413,18 +431,14 @@ func TestDependsInKey(t *testing.T) {
 	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"dep\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"dep._d\", sources = [\"dep/d.c\"], depends = [\"dep/data/*.txt\"]}]\n",
-		"dep/__init__.py":    "",
-		"dep/d.c":            modSource("_d", "1", ""),
-		"dep/data/table.txt": "1 2 3\n",
-	})
+	dir := oneExtProject(t, "dep", "_d", `, depends = ["dep/data/*.txt"]`, modSource("_d", "1", ""),
+		map[string]string{"dep/data/table.txt": "1 2 3\n"})
 	cache := t.TempDir()
 	build := func() int {
 		log := &testutil.Log{}
-		if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
-			OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log}); err != nil {
+		opts := gccOptions(t, py, nil)
+		opts.CacheDir, opts.Log = cache, log
+		if _, err := Build(projectAt(t, dir), opts); err != nil {
 			t.Fatal(err)
 		}
 		return len(compiledFiles(log))
@@ -446,15 +460,12 @@ func TestCompilerWarningsShown(t *testing.T) {
 	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"warn\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"warn._w\", sources = [\"warn/w.c\"], extra-compile-args = [\"-Wall\"]}]\n",
-		"warn/__init__.py": "",
-		"warn/w.c":         modSource("_w", "1", "static int unused_thing(void) { return 0; }\n"),
-	})
+	dir := oneExtProject(t, "warn", "_w", `, extra-compile-args = ["-Wall"]`,
+		modSource("_w", "1", "static int unused_thing(void) { return 0; }\n"), nil)
 	log := &testutil.Log{}
-	if _, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir(), Log: log}); err != nil {
+	opts := gccOptions(t, py, nil)
+	opts.Log = log
+	if _, err := Build(projectAt(t, dir), opts); err != nil {
 		t.Fatal(err)
 	}
 	found := false
@@ -473,14 +484,8 @@ func TestLimitedAPIEnforced(t *testing.T) {
 	t.Parallel()
 	needGCC(t)
 	py := debianPython(t)
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"lim\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"lim._l\", sources = [\"lim/l.c\"], py-limited-api = \"cp38\"}]\n",
-		"lim/__init__.py": "",
-		"lim/l.c":         modSource("_l", "(long)PyUnicode_AsUTF8(Py_None)[0]", ""),
-	})
-	_, err := Build(projectAt(t, dir), Options{ConfigSettings: map[string]string{"compiler": "gcc"}, Getenv: cleanEnv(nil),
-		OutDir: t.TempDir(), Python: py, CacheDir: t.TempDir()})
+	dir := oneExtProject(t, "lim", "_l", `, py-limited-api = "cp38"`, modSource("_l", "(long)PyUnicode_AsUTF8(Py_None)[0]", ""), nil)
+	_, err := Build(projectAt(t, dir), gccOptions(t, py, nil))
 	if err == nil || !strings.Contains(err.Error(), "PyUnicode_AsUTF8") || !strings.Contains(err.Error(), "implicit") {
 		t.Errorf("error = %v, want an implicit-declaration error for PyUnicode_AsUTF8", err)
 	}

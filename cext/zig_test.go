@@ -57,12 +57,7 @@ func TestZigManylinux2017(t *testing.T) {
 		t.Errorf("ext-c with zig: %s", got)
 	}
 
-	dir := writeTree(t, map[string]string{
-		"pyproject.toml": "[project]\nname = \"rnd\"\nversion = \"1\"\ndescription = \"x\"\n" +
-			"[tool.goflit]\nextensions = [{name = \"rnd._r\", sources = [\"rnd/r.c\"]}]\n",
-		"rnd/__init__.py": "",
-		"rnd/r.c":         modSource("_r", "(long)getrandom(buf, sizeof buf, 0)", "#include <sys/random.h>\nstatic char buf[4];\n"),
-	})
+	dir := getrandomProject(t)
 	log = &testutil.Log{}
 	res, err = Build(projectAt(t, dir), Options{ConfigSettings: settings, Getenv: env, OutDir: t.TempDir(), Python: py, CacheDir: cache, Log: log})
 	if err != nil {
