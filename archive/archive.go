@@ -12,9 +12,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -125,6 +128,23 @@ func StatMode(fi fs.FileInfo) uint32 {
 // GeneratedTime is the time flit gives generated zip entries (WHEEL,
 // METADATA, RECORD, ...) without SOURCE_DATE_EPOCH: 2016-01-01 00:00:00.
 var GeneratedTime = time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// ParseSourceDateEpoch reads a SOURCE_DATE_EPOCH value: "" is unset (nil),
+// an integer number of seconds (surrounding spaces allowed, as Python's
+// int() does) is that instant, and anything else is an error naming the
+// variable and its value. Every build (sdist, wheel, PEP 517 hooks, flit
+// install) refuses such a value the same way; flit's sdist raises
+// ValueError on it.
+func ParseSourceDateEpoch(s string) (*int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH=%q: must be an integer number of seconds (unset it or fix its value)", s)
+	}
+	return &n, nil
+}
 
 // DefaultGzipTime is the gzip header time of an sdist without
 // SOURCE_DATE_EPOCH (1451606400, 2016-01-01 UTC).

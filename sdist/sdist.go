@@ -12,7 +12,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -329,13 +328,9 @@ func walkAll(root, dir string, visit func(rel string, isDir bool) bool) error {
 // removed must not come back.)
 func Build(p *pyproject.Project, outDir string, opts Options) (string, error) {
 	log := opts.log()
-	var fixed *int64
-	if opts.SourceDateEpoch != "" {
-		n, err := strconv.ParseInt(strings.TrimSpace(opts.SourceDateEpoch), 10, 64)
-		if err != nil {
-			return "", fmt.Errorf("SOURCE_DATE_EPOCH=%q: must be an integer number of seconds (unset it or fix its value)", opts.SourceDateEpoch)
-		}
-		fixed = &n
+	fixed, err := archive.ParseSourceDateEpoch(opts.SourceDateEpoch)
+	if err != nil {
+		return "", err
 	}
 	sel, err := Select(p, opts)
 	if err != nil {

@@ -193,22 +193,20 @@ type Times struct {
 	fixed *time.Time // SOURCE_DATE_EPOCH (clamped), or nil
 }
 
-// TimesFromEnv interprets SOURCE_DATE_EPOCH as flit does for wheels: an
-// integer is used (in UTC, clamped to 1980-01-01); anything else is ignored.
-func TimesFromEnv(sde string, log diag.Logger) Times {
-	if sde == "" {
-		return Times{}
+// TimesFromEnv interprets SOURCE_DATE_EPOCH for wheels: an integer is used
+// (in UTC, clamped to 1980-01-01); anything else is an error, as for the
+// sdist (archive.ParseSourceDateEpoch). flit_core ignores such a value for
+// wheels; goflit refuses it everywhere, so no build half-honours it.
+func TimesFromEnv(sde string) (Times, error) {
+	n, err := archive.ParseSourceDateEpoch(sde)
+	if err != nil || n == nil {
+		return Times{}, err
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(sde), 10, 64)
-	if err != nil {
-		log.Warnf("SOURCE_DATE_EPOCH=%q is not an integer; ignored for the wheel", sde)
-		return Times{}
-	}
-	t := time.Unix(n, 0).UTC()
+	t := time.Unix(*n, 0).UTC()
 	if t.Year() < 1980 {
 		t = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	return Times{fixed: &t}
+	return Times{fixed: &t}, nil
 }
 
 // File is the time of an entry read from disk with modification time m.
@@ -288,7 +286,10 @@ func WriteTo(p *pyproject.Project, sink archive.Writer, opts Options) error {
 
 func writeTo(p *pyproject.Project, sink archive.Writer, opts Options) error {
 	log := opts.log()
-	times := TimesFromEnv(opts.SourceDateEpoch, log)
+	times, err := TimesFromEnv(opts.SourceDateEpoch)
+	if err != nil {
+		return err
+	}
 	if p.Module == nil {
 		return errors.New("wheel: project has no module")
 	}

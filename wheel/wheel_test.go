@@ -189,6 +189,20 @@ func TestBuildFailureLeavesNothing(t *testing.T) {
 	}
 }
 
+// A SOURCE_DATE_EPOCH that is not an integer fails the wheel with the
+// sdist's error (it used to be ignored with a warning), leaving nothing.
+func TestBadSourceDateEpoch(t *testing.T) {
+	p := project(t, "[project]\nname = \"sde\"\nversion = \"1\"\ndescription = \"x\"\n", map[string]string{"sde.py": ""})
+	out := t.TempDir()
+	_, err := Build(p, out, Options{SourceDateEpoch: "now"})
+	if want := `SOURCE_DATE_EPOCH="now": must be an integer number of seconds (unset it or fix its value)`; err == nil || err.Error() != want {
+		t.Fatalf("err = %v; want %s", err, want)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("outDir not empty after a failure: %v", ents)
+	}
+}
+
 // ExtraFiles come after the module files, Exclude drops module files, and a
 // Listing sink sees the same entries as the zip.
 func TestExtraFilesAndExclude(t *testing.T) {

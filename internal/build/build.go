@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"goflit/archive"
 	"goflit/cext"
 	"goflit/internal/diag"
 	"goflit/internal/interrupt"
@@ -88,6 +89,11 @@ func Run(req Request) ([]Artifact, error) {
 	log := req.Log
 	wantSdist, wantWheel, err := Formats(req.Formats)
 	if err != nil {
+		return nil, err
+	}
+	// A SOURCE_DATE_EPOCH that is not an integer is refused before any
+	// work, for every format (archive.ParseSourceDateEpoch).
+	if _, err := archive.ParseSourceDateEpoch(req.Getenv("SOURCE_DATE_EPOCH")); err != nil {
 		return nil, err
 	}
 	p, err := load(req, req.ProjectFile)

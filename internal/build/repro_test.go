@@ -189,8 +189,8 @@ func TestTimesWithoutSourceDateEpoch(t *testing.T) {
 }
 
 // SOURCE_DATE_EPOCH=0: zip times clamp to 1980, tar members get 0 and the
-// gzip header keeps its default; a non-integer value fails the sdist (as in
-// flit) and is ignored by a wheel-only build.
+// gzip header keeps its default; a non-integer value fails every build
+// (sdist, wheel, both) with the same one-line error, writing nothing.
 func TestSourceDateEpochEdges(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"sde\"\nversion = \"1\"\ndescription = \"x\"\n"), 0o644)
@@ -209,11 +209,15 @@ func TestSourceDateEpochEdges(t *testing.T) {
 			t.Errorf("listing lacks %q:\n%s", want, got.String())
 		}
 	}
-	_, err = build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), OutDir: filepath.Join(dir, "o2"), Getenv: envWith("SOURCE_DATE_EPOCH", "yesterday")})
-	if err == nil || !strings.Contains(err.Error(), "SOURCE_DATE_EPOCH") {
-		t.Errorf("non-integer SOURCE_DATE_EPOCH: err = %v", err)
-	}
-	if _, err := build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), Formats: []string{"wheel"}, OutDir: filepath.Join(dir, "o3"), Getenv: envWith("SOURCE_DATE_EPOCH", "yesterday")}); err != nil {
-		t.Errorf("wheel-only build with a non-integer SOURCE_DATE_EPOCH: %v", err)
+	const want = `SOURCE_DATE_EPOCH="yesterday": must be an integer number of seconds (unset it or fix its value)`
+	for _, formats := range [][]string{nil, {"sdist"}, {"wheel"}} {
+		out := filepath.Join(dir, "o2")
+		_, err = build.Run(build.Request{ProjectFile: filepath.Join(dir, "pyproject.toml"), Formats: formats, OutDir: out, Getenv: envWith("SOURCE_DATE_EPOCH", "yesterday")})
+		if err == nil || err.Error() != want {
+			t.Errorf("formats %v, non-integer SOURCE_DATE_EPOCH: err = %v; want %s", formats, err, want)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("formats %v: %s exists after the failure (%v)", formats, out, err)
+		}
 	}
 }
