@@ -54,16 +54,7 @@ func TestConfigGolden(t *testing.T) {
 			cfg, err := LoadConfig(p, nil)
 			var got string
 			if err != nil {
-				list, ok := diag.AsList(err)
-				if !ok {
-					t.Fatalf("error is not a diagnostic list: %v", err)
-				}
-				var b strings.Builder
-				for _, d := range list {
-					d.File = filepath.Base(d.File)
-					b.WriteString(d.Error() + "\n")
-				}
-				got = b.String()
+				got = diagText(t, err)
 			} else {
 				got = dumpConfig(cfg)
 			}
@@ -163,16 +154,23 @@ extensions = [
 		t.Fatal(err)
 	}
 	_, err = plan(p, cfg)
+	testutil.Golden(t, "testdata/plan-errors.golden", []byte(diagText(t, err)))
+}
+
+// diagText is err's diagnostics, one a line, with file names made relative;
+// err must be a diag.List.
+func diagText(t *testing.T, err error) string {
+	t.Helper()
 	list, ok := diag.AsList(err)
 	if !ok {
-		t.Fatalf("plan error = %v", err)
+		t.Fatalf("error is not a diagnostic list: %v", err)
 	}
 	var b strings.Builder
 	for _, d := range list {
 		d.File = filepath.Base(d.File)
 		b.WriteString(d.Error() + "\n")
 	}
-	testutil.Golden(t, "testdata/plan-errors.golden", []byte(b.String()))
+	return b.String()
 }
 
 func TestDisplayKey(t *testing.T) {
