@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"goflit/internal/pyglob"
 	"goflit/internal/pystr"
 )
 
@@ -51,7 +52,7 @@ func pathlibGlob(root, pattern string) ([]string, error) {
 			for _, sub := range subdirs(dir) {
 				walk(path.Join(rel, sub), parts)
 			}
-		case !hasWildcard(part):
+		case !pyglob.HasMagic(part):
 			next := path.Join(rel, part)
 			if len(parts) > 1 {
 				if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(next))); err != nil || !fi.IsDir() {
@@ -65,7 +66,7 @@ func pathlibGlob(root, pattern string) ([]string, error) {
 				return
 			}
 			for _, e := range entries {
-				if !fnmatch(part, e.Name()) {
+				if !pyglob.Fnmatch(part, e.Name()) {
 					continue
 				}
 				next := path.Join(rel, e.Name())
@@ -100,102 +101,6 @@ func subdirs(dir string) []string {
 		}
 	}
 	return out
-}
-
-func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }
-
-// fnmatch is Python's fnmatch.fnmatchcase: "*", "?", "[seq]", "[!seq]";
-// an unclosed "[" is a literal.
-func fnmatch(pat, name string) bool {
-	p := []rune(pat)
-	n := []rune(name)
-	var match func(pi, ni int) bool
-	match = func(pi, ni int) bool {
-		for pi < len(p) {
-			switch p[pi] {
-			case '*':
-				for pi < len(p) && p[pi] == '*' {
-					pi++
-				}
-				if pi == len(p) {
-					return true
-				}
-				for k := ni; k <= len(n); k++ {
-					if match(pi, k) {
-						return true
-					}
-				}
-				return false
-			case '?':
-				if ni >= len(n) {
-					return false
-				}
-				pi++
-				ni++
-			case '[':
-				end, ok := classEnd(p, pi)
-				if !ok {
-					if ni >= len(n) || n[ni] != '[' {
-						return false
-					}
-					pi++
-					ni++
-					continue
-				}
-				if ni >= len(n) || !inClass(p[pi+1:end], n[ni]) {
-					return false
-				}
-				pi = end + 1
-				ni++
-			default:
-				if ni >= len(n) || n[ni] != p[pi] {
-					return false
-				}
-				pi++
-				ni++
-			}
-		}
-		return ni == len(n)
-	}
-	return match(0, 0)
-}
-
-// classEnd finds the "]" closing the class that starts at p[i] == '['.
-func classEnd(p []rune, i int) (int, bool) {
-	j := i + 1
-	if j < len(p) && p[j] == '!' {
-		j++
-	}
-	if j < len(p) && p[j] == ']' {
-		j++
-	}
-	for j < len(p) && p[j] != ']' {
-		j++
-	}
-	return j, j < len(p)
-}
-
-// inClass matches c against the body of a "[...]" class.
-func inClass(body []rune, c rune) bool {
-	neg := false
-	if len(body) > 0 && body[0] == '!' {
-		neg = true
-		body = body[1:]
-	}
-	ok := false
-	for i := 0; i < len(body); i++ {
-		if i+2 < len(body) && body[i+1] == '-' {
-			if body[i] <= c && c <= body[i+2] {
-				ok = true
-			}
-			i += 2
-			continue
-		}
-		if body[i] == c {
-			ok = true
-		}
-	}
-	return ok != neg
 }
 
 // isWordRune is Python's regex \w for str patterns.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"goflit/internal/pyglob"
 	"goflit/internal/testutil"
 )
 
@@ -85,7 +86,7 @@ func TestFnmatch(t *testing.T) {
 		{"a*b*c", "aXbY", false},
 	}
 	for _, tt := range tests {
-		if got := fnmatch(tt.pat, tt.name); got != tt.want {
+		if got := pyglob.Fnmatch(tt.pat, tt.name); got != tt.want {
 			t.Errorf("fnmatch(%q, %q) = %v, want %v", tt.pat, tt.name, got, tt.want)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"goflit/internal/pyglob"
 )
 
 // Glob expands pattern relative to root with the semantics of Python's
@@ -35,8 +37,6 @@ func Glob(root, pattern string) []string {
 	return out
 }
 
-func hasMagic(s string) bool { return strings.ContainsAny(s, "*?[") }
-
 // iglob mirrors glob._iglob for a pattern relative to root.
 func iglob(root, pattern string, dironly bool, depth int) []string {
 	if depth > 64 {
@@ -47,7 +47,7 @@ func iglob(root, pattern string, dironly bool, depth int) []string {
 	if strings.HasPrefix(pattern, "/") && dir == "" {
 		dir = "/"
 	}
-	if !hasMagic(pattern) {
+	if !pyglob.HasMagic(pattern) {
 		full := join(root, pattern)
 		if base != "" {
 			if _, err := os.Lstat(full); err == nil {
@@ -65,7 +65,7 @@ func iglob(root, pattern string, dironly bool, depth int) []string {
 		return glob1(root, "", base, dironly)
 	}
 	var dirs []string
-	if hasMagic(dir) {
+	if pyglob.HasMagic(dir) {
 		dirs = iglob(root, dir, true, depth+1)
 	} else {
 		dirs = []string{dir}
@@ -76,7 +76,7 @@ func iglob(root, pattern string, dironly bool, depth int) []string {
 		switch {
 		case base == "**":
 			names = glob2(root, d, dironly)
-		case hasMagic(base):
+		case pyglob.HasMagic(base):
 			names = glob1(root, d, base, dironly)
 		default:
 			if base != "" {
@@ -151,7 +151,7 @@ func glob1(root, dir, pattern string, dironly bool) []string {
 		if !hiddenPat && strings.HasPrefix(n, ".") {
 			continue
 		}
-		if fnmatch(pattern, n) {
+		if pyglob.Fnmatch(pattern, n) {
 			out = append(out, n)
 		}
 	}
@@ -189,92 +189,4 @@ func glob2(root, dir string, dironly bool) []string {
 	}
 	rec("", 0)
 	return out
-}
-
-// fnmatch matches one path component against a pattern as Python's
-// fnmatch.fnmatchcase does: *, ?, [seq], [!seq], ranges; an unclosed "["
-// is a literal.
-func fnmatch(pat, name string) bool {
-	p, n := []rune(pat), []rune(name)
-	return match(p, n)
-}
-
-func match(p, n []rune) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for len(p) > 0 && p[0] == '*' {
-				p = p[1:]
-			}
-			if len(p) == 0 {
-				return true
-			}
-			for i := 0; i <= len(n); i++ {
-				if match(p, n[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if len(n) == 0 {
-				return false
-			}
-			p, n = p[1:], n[1:]
-		case '[':
-			end, ok := classEnd(p)
-			if !ok {
-				if len(n) == 0 || n[0] != '[' {
-					return false
-				}
-				p, n = p[1:], n[1:]
-				continue
-			}
-			if len(n) == 0 || !inClass(p[1:end], n[0]) {
-				return false
-			}
-			p, n = p[end+1:], n[1:]
-		default:
-			if len(n) == 0 || n[0] != p[0] {
-				return false
-			}
-			p, n = p[1:], n[1:]
-		}
-	}
-	return len(n) == 0
-}
-
-// classEnd finds the "]" closing the class starting at p[0] == '['.
-func classEnd(p []rune) (int, bool) {
-	i := 1
-	if i < len(p) && p[i] == '!' {
-		i++
-	}
-	if i < len(p) && p[i] == ']' {
-		i++
-	}
-	for i < len(p) && p[i] != ']' {
-		i++
-	}
-	return i, i < len(p)
-}
-
-func inClass(body []rune, c rune) bool {
-	neg := false
-	if len(body) > 0 && body[0] == '!' {
-		neg, body = true, body[1:]
-	}
-	found := false
-	for i := 0; i < len(body); i++ {
-		if i+2 < len(body) && body[i+1] == '-' {
-			if body[i] <= c && c <= body[i+2] {
-				found = true
-			}
-			i += 2
-			continue
-		}
-		if body[i] == c {
-			found = true
-		}
-	}
-	return found != neg
 }

@@ -8,6 +8,7 @@ package sdist
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"goflit/archive"
+	"goflit/internal/atomicfile"
 	"goflit/internal/diag"
 	"goflit/internal/pysrc"
 	"goflit/internal/vcs"
@@ -343,41 +345,23 @@ func Build(p *pyproject.Project, outDir string, opts Options) (string, error) {
 		log.Debugf("sdist: excluded %s (by %s)", f, sel.Dropped[f])
 	}
 	name := Filename(p)
-	tmp, err := os.CreateTemp(outDir, ".goflit-*.tar.gz.tmp")
-	if err != nil {
-		return "", err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	topts := opts.Tar
 	topts.GzipName = strings.TrimSuffix(name, ".gz")
 	topts.GzipTime = archive.DefaultGzipTime
 	if fixed != nil && *fixed != 0 {
 		topts.GzipTime = uint32(*fixed)
 	}
-	w := archive.NewTarGz(tmp, topts)
-	if err := writeEntries(p, sel, w, fixed); err != nil {
-		w.Close()
+	err = atomicfile.Write(filepath.Join(outDir, name), 0o644, func(f io.Writer) error {
+		w := archive.NewTarGz(f, topts)
+		if err := writeEntries(p, sel, w, fixed); err != nil {
+			w.Close()
+			return err
+		}
+		return w.Close()
+	})
+	if err != nil {
 		return "", err
 	}
-	if err := w.Close(); err != nil {
-		return "", err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(outDir, name)); err != nil {
-		return "", err
-	}
-	ok = true
 	return name, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"goflit/internal/pyglob"
 	"goflit/internal/testutil"
 	"goflit/pyproject"
 )
@@ -78,7 +79,7 @@ func TestFnmatch(t *testing.T) {
 		{"[!a-c]x", "bx", false}, {"[!a-c]x", "dx", true}, {"[]]", "]", true}, {"[", "[", true},
 		{"[a", "[a", true}, {"**.pyc", "x.pyc", true}, {"*", "", true}, {"?", "", false}, {"[é]", "é", true},
 	} {
-		if got := fnmatch(c.pat, c.name); got != c.want {
+		if got := pyglob.Fnmatch(c.pat, c.name); got != c.want {
 			t.Errorf("fnmatch(%q, %q) = %v", c.pat, c.name, got)
 		}
 	}

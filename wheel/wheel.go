@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"goflit/archive"
+	"goflit/internal/atomicfile"
 	"goflit/internal/diag"
 	"goflit/internal/pysrc"
 	"goflit/names"
@@ -230,34 +231,16 @@ func (t Times) Generated() time.Time {
 // mode 0644; nothing is left behind on failure.
 func Build(p *pyproject.Project, outDir string, opts Options) (string, error) {
 	name := Filename(p, opts)
-	f, err := os.CreateTemp(outDir, ".goflit-*.whl.tmp")
-	if err != nil {
-		return "", err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
 	if opts.Zip.TempDir == "" {
 		opts.Zip.TempDir = outDir
 	}
-	if _, err := Write(p, f, opts); err != nil {
+	err := atomicfile.Write(filepath.Join(outDir, name), 0o644, func(f io.Writer) error {
+		_, err := Write(p, f, opts)
+		return err
+	})
+	if err != nil {
 		return "", err
 	}
-	if err := f.Chmod(0o644); err != nil {
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, filepath.Join(outDir, name)); err != nil {
-		return "", err
-	}
-	ok = true
 	return name, nil
 }
 
@@ -416,30 +399,9 @@ func PrepareMetadata(p *pyproject.Project, dir string, opts Options) (string, er
 		files["entry_points.txt"] = eps
 	}
 	for _, n := range sortedKeys(files) {
-		if err := writeFileAtomic(filepath.Join(d, n), files[n]); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(d, n), files[n], 0o644); err != nil {
 			return "", err
 		}
 	}
 	return name, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".goflit-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
