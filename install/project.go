@@ -18,10 +18,10 @@ import (
 // InstallProject builds project p's wheel and installs it into target,
 // without writing a wheel file: the wheel's members are read straight from
 // the project (the same members, in the same layout, with the same RECORD
-// as the wheel file wheel.Build writes with wopts). The files are hashed
-// when the wheel's RECORD is made and again when they are staged, so a file
-// that changes in between fails the install instead of installing
-// something RECORD does not describe.
+// as the wheel file wheel.Build writes with wopts). The project's files are
+// read once: they are hashed while they are staged, and the installed
+// RECORD lists those hashes (the in-memory wheel's RECORD, made before, is
+// not checked against them).
 func InstallProject(p *pyproject.Project, target *Target, wopts wheel.Options, opts Options) (*Result, error) {
 	// C/C++ extension modules (package cext): compile them for the target
 	// interpreter; the wheel gets the modules and their platform tag.
@@ -35,7 +35,7 @@ func InstallProject(p *pyproject.Project, target *Target, wopts wheel.Options, o
 	if err != nil {
 		return nil, err
 	}
-	sink := &memberSink{}
+	sink := &memberSink{hashLater: true}
 	if err := wheel.WriteTo(p, sink, wopts); err != nil {
 		return nil, fmt.Errorf("%s: building the wheel: %w", p.File, err)
 	}
@@ -43,10 +43,13 @@ func InstallProject(p *pyproject.Project, target *Target, wopts wheel.Options, o
 }
 
 // memberSink is an archive.Writer that keeps the entries (their files stay
-// on disk) and fills in their sizes and hashes on Sync.
+// on disk) and fills in their sizes and hashes on Sync. With hashLater, the
+// files on disk only get their sizes (their hashes are taken when they are
+// staged, and their members are marked unverified).
 type memberSink struct {
-	entries []*archive.Entry
-	hashed  int
+	entries   []*archive.Entry
+	hashed    int
+	hashLater bool
 }
 
 func (s *memberSink) Add(e *archive.Entry) error {
@@ -67,7 +70,11 @@ func (s *memberSink) Sync() error {
 			defer wg.Done()
 			buf := make([]byte, 128<<10)
 			for i := range jobs {
-				errs[i] = hashEntry(todo[i], buf)
+				if e := todo[i]; s.hashLater && e.Path != "" {
+					errs[i] = sizeEntry(e)
+				} else {
+					errs[i] = hashEntry(e, buf)
+				}
 			}
 		}()
 	}
@@ -100,6 +107,16 @@ func hashEntry(e *archive.Entry, buf []byte) error {
 	return nil
 }
 
+// sizeEntry fills in the size of an entry read from disk.
+func sizeEntry(e *archive.Entry) error {
+	fi, err := os.Stat(e.Path)
+	if err != nil {
+		return err
+	}
+	e.Size = fi.Size()
+	return nil
+}
+
 func (s *memberSink) Close() error { return s.Sync() }
 
 func openEntry(e *archive.Entry) (io.ReadCloser, error) {
@@ -119,7 +136,10 @@ func (s *memberSink) members() []*member {
 			size:    e.Size,
 			exec:    e.Mode&0o111 != 0,
 			symlink: e.IsSymlink(),
-			open:    func() (io.ReadCloser, error) { return openEntry(e) },
+			// A file hashed only while it is staged has no hash of its
+			// own in the RECORD made before.
+			unverified: s.hashLater && e.Path != "",
+			open:       func() (io.ReadCloser, error) { return openEntry(e) },
 		}
 	}
 	return out
