@@ -25,7 +25,9 @@ var fixedNow = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.
 
 func start(t *testing.T, opt Options) string {
 	t.Helper()
-	opt.Dir = t.TempDir()
+	if opt.Dir == "" {
+		opt.Dir = t.TempDir()
+	}
 	if opt.Now == nil {
 		opt.Now = fixedNow
 	}
@@ -307,15 +309,7 @@ func TestImportLooseFiles(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "loose-pkg"), 0o755)
 	checktest.Write(filepath.Join(dir, "loose-pkg"), sd.FilenameOf(), sd.Bytes())
 	checktest.Write(dir, "broken-1.0.tar.gz", []byte("not gzip"))
-	s, err := New(Options{Dir: dir, Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, stop, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	base := start(t, Options{Dir: dir})
 	resp, err := http.Get(base + "/simple/loose-pkg/")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"goflit/check/checktest"
 	"goflit/index"
+	"goflit/index/indextest"
 	"goflit/upload"
 )
 
@@ -104,7 +105,7 @@ func TestBigUploadFlatMemory(t *testing.T) {
 	dir := t.TempDir()
 	whl := filepath.Join(dir, "big_pkg-1.0-py3-none-any.whl")
 	writeSparseWheel(t, whl, mb)
-	base, _ := startIndex(t, index.Options{MaxFileSize: 4 << 30, Dir: filepath.Join(dir, "index")})
+	base, _ := indextest.Start(t, index.Options{MaxFileSize: 4 << 30, Dir: filepath.Join(dir, "index")})
 
 	runtime.GC()
 	var ms runtime.MemStats

@@ -14,26 +14,10 @@ import (
 
 	"goflit/check/checktest"
 	"goflit/index"
+	"goflit/index/indextest"
 	"goflit/internal/testutil"
 	"goflit/upload"
 )
-
-func startIndex(t *testing.T, opt index.Options) (string, *index.Server) {
-	t.Helper()
-	if opt.Dir == "" {
-		opt.Dir = t.TempDir()
-	}
-	srv, err := index.New(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return base, srv
-}
 
 func noSleep(context.Context, time.Duration) error { return nil }
 
@@ -53,7 +37,7 @@ func demoWheel(version, body string) checktest.Wheel {
 }
 
 func TestPublishInstallSkipExistingAndRefusals(t *testing.T) {
-	base, _ := startIndex(t, index.Options{Tokens: []string{"pypi-secret"}})
+	base, _ := indextest.Start(t, index.Options{Tokens: []string{"pypi-secret"}})
 	dir := t.TempDir()
 	w := demoWheel("1.0", "# Demo\n")
 	whl := writeArtifact(t, dir, w.FilenameOf(), w.Bytes())
@@ -160,7 +144,7 @@ func TestPublishInstallSkipExistingAndRefusals(t *testing.T) {
 }
 
 func TestRetriesThenSucceeds(t *testing.T) {
-	base, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 2, Status: 503}})
+	base, _ := indextest.Start(t, index.Options{FailUploads: index.Fault{Count: 2, Status: 503}})
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	var waits []time.Duration
@@ -179,7 +163,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	base, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 1, Status: 429}})
+	base, _ := indextest.Start(t, index.Options{FailUploads: index.Fault{Count: 1, Status: 429}})
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	var waits []time.Duration
@@ -193,7 +177,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestNoRetryOn4xxAndGiveUp(t *testing.T) {
-	base, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 10, Status: 502}})
+	base, _ := indextest.Start(t, index.Options{FailUploads: index.Fault{Count: 10, Status: 502}})
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	attempts := 0
@@ -202,7 +186,7 @@ func TestNoRetryOn4xxAndGiveUp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "502 Injected failure") || attempts != 2 {
 		t.Fatalf("attempts %d, err %v", attempts, err)
 	}
-	base2, _ := startIndex(t, index.Options{FailUploads: index.Fault{Count: 10, Status: 400}})
+	base2, _ := indextest.Start(t, index.Options{FailUploads: index.Fault{Count: 10, Status: 400}})
 	attempts = 0
 	_, err = c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: base2 + "/legacy/"}, Path: p})
 	if err == nil || attempts != 0 {
@@ -222,7 +206,7 @@ func TestConnectionErrorRetried(t *testing.T) {
 }
 
 func TestConcurrentUploads(t *testing.T) {
-	base, _ := startIndex(t, index.Options{})
+	base, _ := indextest.Start(t, index.Options{})
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	errs := make([]error, 8)

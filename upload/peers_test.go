@@ -9,6 +9,7 @@ import (
 	"goflit/check"
 	"goflit/check/checktest"
 	"goflit/index"
+	"goflit/index/indextest"
 	"goflit/internal/testutil"
 	"goflit/upload"
 )
@@ -17,7 +18,7 @@ import (
 // other clients use. Twine 4.0 predates Metadata 2.4, so the wheel says 2.1.
 func TestTwineUploadsToIndex(t *testing.T) {
 	py := testutil.PythonWith(t, "twine")
-	base, _ := startIndex(t, index.Options{Tokens: []string{"pypi-twine"}})
+	base, _ := indextest.Start(t, index.Options{Tokens: []string{"pypi-twine"}})
 	dir := t.TempDir()
 	w := demoWheel("1.0", "# Demo\n")
 	whl := writeArtifact(t, dir, w.FilenameOf(), w.Bytes())
@@ -90,7 +91,7 @@ func TestFormFields(t *testing.T) {
 // Actions' ID token endpoint; the minted token is masked and uploads.
 func TestTrustedPublishing(t *testing.T) {
 	const key = "test-oidc-key"
-	base, _ := startIndex(t, index.Options{Tokens: []string{"unrelated"}, OIDCTestKey: key})
+	base, _ := indextest.Start(t, index.Options{Tokens: []string{"unrelated"}, OIDCTestKey: key})
 	ctx := context.Background()
 	github := map[string]string{
 		"FLIT_INDEX_URL":                 base + "/legacy/",
