@@ -149,13 +149,14 @@ test = ["depb >=2"]
 func TestCLIErrors(t *testing.T) {
 	proj := t.TempDir()
 	testutil.CopyDir(t, "testdata/demo", proj)
-	tests := []struct {
+	type cliCase struct {
 		name string
 		env  []string
 		args []string
 		code int
 		want string
-	}{
+	}
+	tests := []cliCase{
 		{"extras-with-deps-none", rootOK, []string{"install", "--deps", "none", "--extras", "test"}, 2,
 			"flit install: To install dependencies for extras, you cannot set deps=none.\nusage: flit install "},
 		{"symlink-and-pth", rootOK, []string{"install", "-s", "--pth-file"}, 2,
@@ -166,23 +167,11 @@ func TestCLIErrors(t *testing.T) {
 			"error: Unable to resolve Python executable 'no-such-python-xyz'"},
 	}
 	if _, err := os.Stat("/usr/lib/python3.11/EXTERNALLY-MANAGED"); err == nil {
-		tests = append(tests, struct {
-			name string
-			env  []string
-			args []string
-			code int
-			want string
-		}{"externally-managed", rootOK, []string{"install", "--deps", "none", "--python", testutil.DebianPython}, 1,
+		tests = append(tests, cliCase{"externally-managed", rootOK, []string{"install", "--deps", "none", "--python", testutil.DebianPython}, 1,
 			"error: /usr/bin/python3 is externally managed (PEP 668, /usr/lib/python3.11/EXTERNALLY-MANAGED): install into a virtual environment"})
 	}
 	if os.Geteuid() == 0 {
-		tests = append(tests, struct {
-			name string
-			env  []string
-			args []string
-			code int
-			want string
-		}{"root", []string{"FLIT_ROOT_INSTALL="}, []string{"install"}, 1,
+		tests = append(tests, cliCase{"root", []string{"FLIT_ROOT_INSTALL="}, []string{"install"}, 1,
 			"error: Installing packages as root is not recommended. To allow this, set FLIT_ROOT_INSTALL=1 and try again.\n"})
 	}
 	for _, tt := range tests {
