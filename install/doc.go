@@ -31,7 +31,8 @@
 //
 // InstallProject installs a project's wheel without writing the wheel file:
 // the members wheel.WriteTo produces are read from the project directly,
-// with the same RECORD checks; C/C++ extension modules (package cext) are
+// each file once (hashed while it is staged, so RECORD describes what was
+// installed); C/C++ extension modules (package cext) are
 // compiled for the target interpreter first (built in place for the
 // development installs). DevInstall makes flit's development installs
 // (--symlink, --pth-file) with the same .dist-info (direct_url.json marked
@@ -48,5 +49,7 @@
 // path and end in CRLF, and .pyc files have an empty hash and size, as pip
 // writes them. Only POSIX launchers are written (no Windows .exe launchers),
 // and wheel tags are not checked against the target interpreter. PEP 668
-// (EXTERNALLY-MANAGED) is checked by the CLI through ExternallyManaged.
+// (EXTERNALLY-MANAGED) is checked by the CLI through ExternallyManaged, and
+// a project's requires-python against the target interpreter through
+// CheckRequiresPython (pip's rule), before anything is installed.
 package install
