@@ -233,7 +233,9 @@ func Parse(data []byte) (*File, error) {
 	}
 	if f.HasBody {
 		// flit_core and setuptools end the body with one extra "\n".
+		// Universal newlines, as Python reads the file in text mode.
 		f.Body = strings.ReplaceAll(f.Body, "\r\n", "\n")
+		f.Body = strings.ReplaceAll(f.Body, "\r", "\n")
 		f.Body = strings.TrimSuffix(f.Body, "\n")
 	}
 	f.fill()
