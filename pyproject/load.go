@@ -41,7 +41,9 @@ type loader struct {
 // problem found is reported: the error is a *diag.Error whose diagnostics
 // carry file:line:col and the source line. Warnings (also on success) are
 // in Project.Warnings; Load itself prints nothing.
-func Load(path string, opts Options) (*Project, error) {
+func Load(path string, opts Options) (*Project, error) { return load(path, opts, nil) }
+
+func load(path string, opts Options, partial **Project) (*Project, error) {
 	if path == "" {
 		path = "pyproject.toml"
 	}
@@ -93,9 +95,26 @@ func Load(path string, opts Options) (*Project, error) {
 	l.diags.Sort()
 	l.p.Warnings = l.diags.Warnings()
 	if err := l.diags.Err(); err != nil {
+		if partial != nil {
+			*partial = l.p
+		}
 		return nil, err
 	}
 	return l.p, nil
+}
+
+// LoadPartial is Load for reporting: when the file parses as TOML but has
+// problems, it also returns the partly filled Project, so that further
+// checks (the flit CLI's validation) can report their problems in the same
+// run. The partial Project must not be built. It is nil when not even the
+// TOML could be read.
+func LoadPartial(path string, opts Options) (*Project, error) {
+	var partial *Project
+	p, err := load(path, opts, &partial)
+	if err != nil {
+		return partial, err
+	}
+	return p, nil
 }
 
 // errorAt records an error at a key path (value=true: at the value).

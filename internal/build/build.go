@@ -227,10 +227,50 @@ func Run(req Request) ([]Artifact, error) {
 
 func load(req Request, file string) (*pyproject.Project, error) {
 	allow := req.Getenv("FLIT_ALLOW_INVALID") != ""
-	p, err := pyproject.Load(file, pyproject.Options{AllowInvalid: allow, Getenv: req.Getenv, Log: req.Log})
-	if err != nil {
-		return nil, err
+	opts := pyproject.Options{AllowInvalid: allow, Getenv: req.Getenv, Log: req.Log}
+	if !req.Validate {
+		p, err := pyproject.Load(file, opts)
+		if err != nil {
+			return nil, err
+		}
+		return p, warn(req, p)
 	}
+	p, err := pyproject.LoadPartial(file, opts)
+	if err != nil {
+		// Report the CLI-level problems (classifiers, URLs, requirements,
+		// ...) in the same run, so a user fixes everything in one round.
+		return nil, withValidation(err, p, allow, req)
+	}
+	return p, warn(req, p)
+}
+
+// withValidation adds the flit CLI's checks on a partly loaded project to
+// the core errors, leaving out problems at a position the core already
+// reported (the same key reported twice in different words) and the name
+// check when the core found no valid name.
+func withValidation(coreErr error, p *pyproject.Project, allow bool, req Request) error {
+	core, ok := diag.AsList(coreErr)
+	if !ok || p == nil {
+		return coreErr
+	}
+	seen := map[[2]int]bool{}
+	for _, d := range core {
+		seen[[2]int{d.Line, d.Col}] = true
+	}
+	merged := append(diag.List{}, core...)
+	for _, d := range validate.Project(p, validate.Options{AllowInvalid: allow, NoNetwork: req.Getenv("FLIT_NO_NETWORK") != ""}).Errors() {
+		if seen[[2]int{d.Line, d.Col}] || (p.Name == "" && strings.HasPrefix(d.Msg, "Invalid name")) {
+			continue
+		}
+		merged = append(merged, d)
+	}
+	merged.Sort()
+	return merged.Err()
+}
+
+// warn prints the load warnings and runs the CLI-level validation.
+func warn(req Request, p *pyproject.Project) error {
+	allow := req.Getenv("FLIT_ALLOW_INVALID") != ""
 	for _, w := range p.Warnings {
 		req.Log.Warnf("%s", w.Error())
 	}
@@ -240,8 +280,8 @@ func load(req Request, file string) (*pyproject.Project, error) {
 			req.Log.Warnf("%s", w.Error())
 		}
 		if err := list.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return p, nil
+	return nil
 }
