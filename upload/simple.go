@@ -109,7 +109,7 @@ func parseSimpleHTML(page string) []IndexFile {
 	var out []IndexFile
 	rest := page
 	for {
-		i := strings.Index(strings.ToLower(rest), "<a ")
+		i := strings.Index(lowerASCII(rest), "<a ")
 		if i < 0 {
 			return out
 		}
@@ -119,7 +119,7 @@ func parseSimpleHTML(page string) []IndexFile {
 			return out
 		}
 		tag := rest[:end]
-		closeAt := strings.Index(strings.ToLower(rest[end:]), "</a>")
+		closeAt := strings.Index(lowerASCII(rest[end:]), "</a>")
 		if closeAt < 0 {
 			return out
 		}
@@ -142,7 +142,7 @@ func parseSimpleHTML(page string) []IndexFile {
 }
 
 func attr(tag, name string) string {
-	lower := strings.ToLower(tag)
+	lower := lowerASCII(tag)
 	i := strings.Index(lower, name+"=")
 	if i < 0 {
 		return ""
@@ -198,4 +198,17 @@ func sameHost(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
 	return err1 == nil && err2 == nil && ua.Scheme == ub.Scheme && ua.Host == ub.Host
+}
+
+// lowerASCII lowercases only A-Z, keeping every byte offset of s valid in
+// the result (strings.ToLower turns invalid UTF-8 into 3-byte U+FFFD, which
+// shifts offsets: found by FuzzSimpleHTML).
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
