@@ -191,12 +191,16 @@ func (f *File) GetAll(name string) []string {
 	return out
 }
 
-// Parse reads a metadata file. It accepts LF or CRLF line endings. A line
+// Parse reads a metadata file. It accepts LF, CRLF or CR line endings. A line
 // that is neither "Name: value", a continuation (starting with space or
 // tab) nor the blank separator is a syntax error naming the line. When the
 // body is absent but a Description header exists, that header becomes the
 // description (Metadata 1.x/2.0 style).
 func Parse(data []byte) (*File, error) {
+	// Universal newlines, as Python reads metadata in text mode: CRLF and a
+	// lone CR both end a line.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 	f := &File{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), len(data)+1)
@@ -206,7 +210,7 @@ func Parse(data []byte) (*File, error) {
 		raw := sc.Text()
 		lineNo++
 		offset += len(raw) + 1
-		line := strings.TrimSuffix(raw, "\r")
+		line := raw
 		if line == "" {
 			f.HasBody = true
 			if offset <= len(data) {
@@ -233,9 +237,6 @@ func Parse(data []byte) (*File, error) {
 	}
 	if f.HasBody {
 		// flit_core and setuptools end the body with one extra "\n".
-		// Universal newlines, as Python reads the file in text mode.
-		f.Body = strings.ReplaceAll(f.Body, "\r\n", "\n")
-		f.Body = strings.ReplaceAll(f.Body, "\r", "\n")
 		f.Body = strings.TrimSuffix(f.Body, "\n")
 	}
 	f.fill()
