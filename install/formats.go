@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"goflit/wheel"
 	"io"
 	"strconv"
 	"strings"
@@ -138,11 +139,8 @@ func ParseWheelInfo(data []byte) (WheelInfo, error) {
 }
 
 // RecordRow is one row of a RECORD file.
-type RecordRow struct {
-	Path string
-	Hash string // "sha256=<urlsafe base64, no padding>" or ""
-	Size string // decimal size or ""
-}
+// RecordRow is one RECORD line; the same type the wheel writer uses.
+type RecordRow = wheel.Record
 
 // ParseRecord parses a RECORD file (CSV: path,hash,size).
 func ParseRecord(data []byte) ([]RecordRow, error) {
@@ -171,27 +169,7 @@ func ParseRecord(data []byte) ([]RecordRow, error) {
 
 // WriteRecord renders rows as RECORD: CSV with minimal quoting and CRLF
 // line ends (what Python's csv module writes), in the order given.
-func WriteRecord(rows []RecordRow) []byte {
-	var b bytes.Buffer
-	field := func(s string) {
-		if strings.ContainsAny(s, ",\"\r\n") {
-			b.WriteByte('"')
-			b.WriteString(strings.ReplaceAll(s, `"`, `""`))
-			b.WriteByte('"')
-			return
-		}
-		b.WriteString(s)
-	}
-	for _, r := range rows {
-		field(r.Path)
-		b.WriteByte(',')
-		field(r.Hash)
-		b.WriteByte(',')
-		field(r.Size)
-		b.WriteString("\r\n")
-	}
-	return b.Bytes()
-}
+func WriteRecord(rows []RecordRow) []byte { return wheel.RecordFile(rows, true) }
 
 // hashDigest formats a sha256 sum as a RECORD hash.
 func hashDigest(sum []byte) string {

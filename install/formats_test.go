@@ -53,9 +53,9 @@ func TestParseWheelInfo(t *testing.T) {
 
 func TestRecordRoundTrip(t *testing.T) {
 	rows := []RecordRow{
-		{"a,b.py", "sha256=x", "1"},
-		{`q"uote.py`, "", ""},
-		{"plain/file.txt", HashBytes([]byte("hello")), "5"},
+		{Path: "a,b.py", Hash: "sha256=x", Size: "1"},
+		{Path: `q"uote.py`},
+		{Path: "plain/file.txt", Hash: HashBytes([]byte("hello")), Size: "5"},
 	}
 	out := WriteRecord(rows)
 	want := "\"a,b.py\",sha256=x,1\r\n\"q\"\"uote.py\",,\r\nplain/file.txt,sha256=LPJNul-wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ,5\r\n"
@@ -153,7 +153,7 @@ func FuzzParseRecord(f *testing.F) {
 		}
 		var norm []RecordRow
 		for _, r := range rows {
-			norm = append(norm, RecordRow{strings.ReplaceAll(r.Path, "\r\n", "\n"), strings.ReplaceAll(r.Hash, "\r\n", "\n"), strings.ReplaceAll(r.Size, "\r\n", "\n")})
+			norm = append(norm, RecordRow{Path: strings.ReplaceAll(r.Path, "\r\n", "\n"), Hash: strings.ReplaceAll(r.Hash, "\r\n", "\n"), Size: strings.ReplaceAll(r.Size, "\r\n", "\n")})
 		}
 		if !reflect.DeepEqual(back, norm) && !(len(back) == 0 && len(norm) == 0) {
 			t.Fatalf("round trip changed the rows:\n%q\n%q", norm, back)
