@@ -272,12 +272,12 @@ func withValidation(coreErr error, p *pyproject.Project, allow bool, req Request
 func warn(req Request, p *pyproject.Project) error {
 	allow := req.Getenv("FLIT_ALLOW_INVALID") != ""
 	for _, w := range p.Warnings {
-		req.Log.Warnf("%s", w.Error())
+		req.Log.Warnf("%s", w.Located())
 	}
 	if req.Validate {
 		list := validate.Project(p, validate.Options{AllowInvalid: allow, NoNetwork: req.Getenv("FLIT_NO_NETWORK") != ""})
 		for _, w := range list.Warnings() {
-			req.Log.Warnf("%s", w.Error())
+			req.Log.Warnf("%s", w.Located())
 		}
 		if err := list.Err(); err != nil {
 			return err

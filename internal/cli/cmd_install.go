@@ -126,7 +126,7 @@ Use -v to see the commands run.
 		}
 		if !p.NeedsImport || onlyDeps {
 			for _, w := range p.Warnings {
-				g.Log.Warnf("%s", w.Error())
+				g.Log.Warnf("%s", w.Located())
 			}
 		}
 
@@ -166,7 +166,7 @@ Use -v to see the commands run.
 				return g.Fail(err)
 			}
 			for _, w := range p.Warnings {
-				g.Log.Warnf("%s", w.Error())
+				g.Log.Warnf("%s", w.Located())
 			}
 		}
 

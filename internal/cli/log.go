@@ -40,17 +40,8 @@ func (l *Log) print(prefix, msg string) {
 // Infof prints a progress message.
 func (l *Log) Infof(format string, args ...any) { l.print("", fmt.Sprintf(format, args...)) }
 
-// Warnf prints a warning. A message that already says it is a warning (a
-// rendered diag.Diagnostic: "file:line:col: warning: ...") is not prefixed
-// a second time.
-func (l *Log) Warnf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if strings.HasPrefix(msg, "warning: ") || strings.Contains(msg, ": warning: ") {
-		l.print("", msg)
-		return
-	}
-	l.print("warning: ", msg)
-}
+// Warnf prints a warning (a diag.Diagnostic is passed as d.Located()).
+func (l *Log) Warnf(format string, args ...any) { l.print("warning: ", fmt.Sprintf(format, args...)) }
 
 // Debugf prints only with -v/--debug.
 func (l *Log) Debugf(format string, args ...any) {

@@ -23,8 +23,15 @@ type Diagnostic struct {
 	Warning bool   // a warning does not make List.Err non-nil
 }
 
-// Error renders the diagnostic on one line: "file:line:col: msg (hint)".
-func (d Diagnostic) Error() string {
+// Error renders the diagnostic on one line: "file:line:col: msg (hint)",
+// with "warning: " before msg for a warning.
+func (d Diagnostic) Error() string { return d.render(d.Warning) }
+
+// Located renders the diagnostic like Error but without the warning marker,
+// for a Logger's Warnf, which marks warnings itself.
+func (d Diagnostic) Located() string { return d.render(false) }
+
+func (d Diagnostic) render(marker bool) string {
 	var b strings.Builder
 	if d.File != "" {
 		b.WriteString(d.File)
@@ -36,7 +43,7 @@ func (d Diagnostic) Error() string {
 		}
 		b.WriteString(": ")
 	}
-	if d.Warning {
+	if marker {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(d.Msg)
