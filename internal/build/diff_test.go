@@ -2,9 +2,7 @@ package build_test
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -143,9 +141,9 @@ const refScript = `
 import sys, os, json, io, contextlib, logging
 logging.disable(logging.CRITICAL)
 import runpy
-tool = os.path.join(sys.argv[2], 'artifact_diff.py')
+tool = os.path.join(os.environ['GOFLIT_TOOLS'], 'artifact_diff.py')
 import flit_core.buildapi as api
-jobs = json.load(open(sys.argv[1]))
+jobs = json.load(sys.stdin)
 out = {}
 for j in jobs:
     res = {}
@@ -261,15 +259,6 @@ func TestDifferentialFlit38(t *testing.T) {
 	if len(jobs) < 20 {
 		t.Fatalf("only %d samples in the differential", len(jobs))
 	}
-	js, _ := json.Marshal(jobs)
-	jobFile := filepath.Join(base, "jobs.json")
-	os.WriteFile(jobFile, js, 0o644)
-	cmd := exec.Command(py, "-c", refScript, jobFile, tools)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("flit_core 3.8: %v", err)
-	}
 	var res map[string]struct {
 		Diff      []string `json:"diff"`
 		Summary   []string `json:"summary"`
@@ -277,9 +266,7 @@ func TestDifferentialFlit38(t *testing.T) {
 		SdistMeta string   `json:"sdist_metadata"`
 		Error     string   `json:"error"`
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, refScript, jobs, &res, "GOFLIT_TOOLS="+tools)
 	for _, j := range jobs {
 		r := res[j.Name]
 		if r.Error != "" {

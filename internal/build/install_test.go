@@ -1,7 +1,6 @@
 package build_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,7 +18,7 @@ const rebuildScript = `
 import sys, json, os, io, contextlib
 import build
 out = {}
-for j in json.load(open(sys.argv[1])):
+for j in json.load(sys.stdin):
     try:
         b = build.ProjectBuilder(j['src'])
         missing = b.check_dependencies('wheel')
@@ -34,9 +33,9 @@ json.dump(out, sys.stdout)
 
 const wheelDiffScript = `
 import sys, os, json, io, contextlib, runpy, zipfile
-tool = os.path.join(sys.argv[2], 'artifact_diff.py')
+tool = os.path.join(os.environ['GOFLIT_TOOLS'], 'artifact_diff.py')
 out = {}
-for j in json.load(open(sys.argv[1])):
+for j in json.load(sys.stdin):
     buf = io.StringIO()
     sys.argv = ['artifact_diff', j['ref'], j['ours'], '--known']
     with contextlib.redirect_stdout(buf):
@@ -101,13 +100,10 @@ func TestInstallAndRebuild(t *testing.T) {
 		}
 	}
 
-	venv := filepath.Join(base, "venv")
 	// A venv without its own pip (ensurepip is slow); Debian's pip installs
 	// into it with --python.
-	if out, err := exec.Command(py, "-m", "venv", "--without-pip", venv).CombinedOutput(); err != nil {
-		t.Fatalf("venv: %v\n%s", err, out)
-	}
-	vpy := filepath.Join(venv, "bin", "python")
+	vpy := testutil.Venv(t)
+	venv := filepath.Dir(filepath.Dir(vpy))
 	args := append([]string{"-m", "pip", "--python", vpy, "install", "--no-index", "--no-deps", "--quiet", "--disable-pip-version-check"}, wheels...)
 	if out, err := exec.Command(py, args...).CombinedOutput(); err != nil {
 		t.Fatalf("pip install: %v\n%s", err, out)
@@ -144,20 +140,8 @@ func TestInstallAndRebuild(t *testing.T) {
 		}
 		pairs = append(pairs, pair{Name: rb.name, Ours: rb.wheel, Src: top, Out: filepath.Join(dir, "out")})
 	}
-	js, _ := json.Marshal(pairs)
-	rebuildFile := filepath.Join(base, "rebuild.json")
-	os.WriteFile(rebuildFile, js, 0o644)
-	rcmd := exec.Command(py, "-c", rebuildScript, rebuildFile)
-	rcmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH="+sampleEpoch)
-	rcmd.Stderr = os.Stderr
-	rout, err := rcmd.Output()
-	if err != nil {
-		t.Fatalf("python -m build: %v", err)
-	}
 	built := map[string]string{}
-	if err := json.Unmarshal(rout, &built); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, rebuildScript, pairs, &built, "SOURCE_DATE_EPOCH="+sampleEpoch)
 	for i := range pairs {
 		p := &pairs[i]
 		if msg, ok := built["error:"+p.Name]; ok {
@@ -168,22 +152,11 @@ func TestInstallAndRebuild(t *testing.T) {
 	if len(pairs) < 20 {
 		t.Fatalf("only %d sdists rebuilt", len(pairs))
 	}
-	js, _ = json.Marshal(pairs)
-	jobFile := filepath.Join(base, "pairs.json")
-	os.WriteFile(jobFile, js, 0o644)
-	cmd := exec.Command(py, "-c", wheelDiffScript, jobFile, tools)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("artifact_diff: %v", err)
-	}
 	var res map[string]struct {
 		Diff     []string `json:"diff"`
 		Metadata string   `json:"metadata"`
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	testutil.PythonJSON(t, py, wheelDiffScript, pairs, &res, "GOFLIT_TOOLS="+tools)
 	for _, p := range pairs {
 		files, err := readArchive(p.Ours)
 		if err != nil {
