@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,4 +116,29 @@ func FuzzRequirement(f *testing.F) {
 func FuzzEntryPoints(f *testing.F) {
 	f.Add([]byte("[console_scripts]\na = b.c:d [x]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { checkEntryPoints(data) })
+}
+
+// TestCheckZipZip64Overflow: zip64 offsets and sizes near 2^63 must not overflow
+// the range checks into a huge allocation; the archive is refused instead.
+func TestCheckZipZip64Overflow(t *testing.T) {
+	le := binary.LittleEndian
+	e64 := make([]byte, 56)
+	le.PutUint32(e64, 0x06064b50)
+	le.PutUint64(e64[32:], 1)
+	le.PutUint64(e64[40:], 1<<62) // central directory size
+	le.PutUint64(e64[48:], 1<<62) // central directory offset: sum overflows int64
+	loc := make([]byte, 20)
+	le.PutUint32(loc, 0x07064b50)
+	le.PutUint64(loc[8:], 0) // zip64 end record at offset 0
+	end := make([]byte, 22)
+	le.PutUint32(end, 0x06054b50)
+	le.PutUint16(end[10:], 0xffff)
+	le.PutUint32(end[12:], 0xffffffff)
+	le.PutUint32(end[16:], 0xffffffff)
+	data := append(append(e64, loc...), end...)
+	entries, probs := checkZip(bytes.NewReader(data), int64(len(data)))
+	want := []string{"ZIP archive not accepted: the central directory lies outside the file"}
+	if entries != nil || !reflect.DeepEqual(probs, want) {
+		t.Errorf("checkZip = %v, %q; want nil, %q", entries, probs, want)
+	}
 }

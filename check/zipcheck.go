@@ -84,7 +84,7 @@ func checkZip(r io.ReaderAt, size int64) ([]zipEntry, []string) {
 		}
 		e64Off := int64(binary.LittleEndian.Uint64(loc[8:]))
 		e64 := make([]byte, 56)
-		if e64Off < 0 || e64Off+56 > endOff-20 {
+		if e64Off < 0 || e64Off > endOff-20-56 {
 			return nil, append(probs, "ZIP archive not accepted: zip64 end record out of range")
 		}
 		if _, err := r.ReadAt(e64, e64Off); err != nil || binary.LittleEndian.Uint32(e64) != sigEnd64 {
@@ -95,7 +95,7 @@ func checkZip(r io.ReaderAt, size int64) ([]zipEntry, []string) {
 		cdOff = int64(binary.LittleEndian.Uint64(e64[48:]))
 		cdEnd = e64Off
 	}
-	if cdOff < 0 || cdSize < 0 || cdOff+cdSize > cdEnd {
+	if cdOff < 0 || cdSize < 0 || cdOff > cdEnd || cdSize > cdEnd-cdOff { // no overflow on zip64 values
 		return nil, append(probs, "ZIP archive not accepted: the central directory lies outside the file")
 	}
 	if cdOff+cdSize != cdEnd {
@@ -162,7 +162,7 @@ func checkZip(r io.ReaderAt, size int64) ([]zipEntry, []string) {
 		if method != 0 && method != 8 {
 			bad("%s: compression method %d is not allowed (only stored or deflate)", name, method)
 		}
-		if off < 0 || off+30 > cdOff {
+		if off < 0 || off > cdOff-30 {
 			bad("%s: ZIP archive not accepted: local header offset out of range", name)
 			continue
 		}

@@ -47,16 +47,5 @@ go vet ./...
 echo "== go test"
 go test -count=1 -timeout 40m ./...
 
-FUZZTIME="${FUZZTIME:-10s}"
-if [ "$FUZZTIME" != "0" ]; then
-  echo "== fuzz ($FUZZTIME per target)"
-  grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
-    pkg="./$(dirname "${f#./}")"
-    for t in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
-      echo "-- $pkg $t"
-      go test -run='^$' -fuzz="^$t\$" -fuzztime="$FUZZTIME" "$pkg" >/tmp/goflit-fuzz.log 2>&1 ||
-        { cat /tmp/goflit-fuzz.log; echo "fuzz target $pkg $t failed"; exit 1; }
-    done
-  done
-fi
+scripts/fuzz.sh
 echo "== all tests passed"
