@@ -119,11 +119,20 @@ func (fp *patterns) matchDir(rel string) string {
 }
 
 // CrucialError is flit's refusal to build an sdist without pyproject.toml,
-// the readme, license files or the module file.
-type CrucialError struct{ Files []string }
+// the readme, license files or the module file. Why says, per file, what
+// left it out and how to fix that (flit's message only names the files,
+// even when a file simply does not exist).
+type CrucialError struct {
+	Files []string
+	Why   []string
+}
 
 func (e *CrucialError) Error() string {
-	return "Crucial files were excluded from the sdist: " + strings.Join(e.Files, ", ")
+	msg := "Crucial files were excluded from the sdist: " + strings.Join(e.Files, ", ")
+	if len(e.Why) > 0 {
+		msg += " (" + strings.Join(e.Why, "; ") + ")"
+	}
+	return msg
 }
 
 // Select picks the files of the sdist.
@@ -264,7 +273,18 @@ func Select(p *pyproject.Project, opts Options) (*Selection, error) {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return nil, &CrucialError{Files: missing}
+		ce := &CrucialError{Files: missing}
+		for _, c := range missing {
+			switch _, statErr := os.Lstat(filepath.Join(root, filepath.FromSlash(c))); {
+			case statErr != nil:
+				ce.Why = append(ce.Why, c+" does not exist: create it")
+			case excl.matchFile(c) != "":
+				ce.Why = append(ce.Why, fmt.Sprintf("%s matches the [tool.flit.sdist] exclude pattern '%s': remove that pattern", c, excl.matchFile(c)))
+			case sys != nil:
+				ce.Why = append(ce.Why, fmt.Sprintf("%s is not tracked by %s: add it to %s, or build without --use-vcs", c, sys.Name, sys.Name))
+			}
+		}
+		return nil, ce
 	}
 	for f := range files {
 		if f == ".." || strings.HasPrefix(f, "../") {

@@ -178,7 +178,24 @@ exclude = ["LICENSE", "README.md", "cru/__init__.py"]
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v", err)
 	}
-	if want := "Crucial files were excluded from the sdist: LICENSE, README.md, cru/__init__.py"; err.Error() != want {
+	if want := "Crucial files were excluded from the sdist: LICENSE, README.md, cru/__init__.py (" +
+		"LICENSE matches the [tool.flit.sdist] exclude pattern 'LICENSE': remove that pattern; " +
+		"README.md matches the [tool.flit.sdist] exclude pattern 'README.md': remove that pattern; " +
+		"cru/__init__.py matches the [tool.flit.sdist] exclude pattern 'cru/__init__.py': remove that pattern)"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+// A package folder without __init__.py: flit says the module file was
+// "excluded"; goflit says it does not exist.
+func TestCrucialFileAbsent(t *testing.T) {
+	p := load(t, `[project]
+name = "cru"
+version = "1"
+description = "x"
+`, "cru/data.txt")
+	_, err := Select(p, Options{})
+	if want := "Crucial files were excluded from the sdist: cru/__init__.py (cru/__init__.py does not exist: create it)"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }
