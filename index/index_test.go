@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -18,6 +19,7 @@ import (
 	"goflit/check"
 	"goflit/check/checktest"
 	"goflit/internal/testutil"
+	"goflit/upload/attest/attesttest"
 	"goflit/upload/blake2b"
 )
 
@@ -168,6 +170,9 @@ func TestUploadValidation(t *testing.T) {
 		{"digest mismatch", wname, with(good, "sha256_digest", strings.Repeat("0", 64)), ok, ""},
 		{"invalid distribution", broken.FilenameOf(), validForm(broken.FilenameOf(), broken.Bytes(), "demo", "4.0", "bdist_wheel"), ok, ""},
 		{"form version differs from the file name", wname, with(good, "version", "1.0.1"), ok, ""},
+		{"attestations not JSON", wname, with(good, "attestations", "{"), ok, ""},
+		{"attestation for another file", wname, with(good, "attestations", "["+string(attesttest.For(sd.FilenameOf(), sha256Hex(wdata)))+"]"), ok, ""},
+		{"attestation digest mismatch", wname, with(good, "attestations", "["+string(attesttest.For(wname, sha256Hex(sdata)))+"]"), ok, ""},
 		{"upload", wname, good, ok, ""},
 		{"identical re-upload", wname, good, ok, ""},
 		{"same name, other content", wname, validForm(wname, changed.Bytes(), "demo", "1.0", "bdist_wheel"), ok, ""},
@@ -334,5 +339,94 @@ func TestImportLooseFiles(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(dir, "loose-pkg", ".files.json"))
 	if string(before) != string(after) {
 		t.Errorf("restart changed .files.json")
+	}
+}
+
+// TestProvenance: an upload with a PEP 740 attestation is stored and
+// served back by the integrity API, linked from both simple API pages; a
+// file uploaded without one has no link and a 404.
+func TestProvenance(t *testing.T) {
+	dir := t.TempDir()
+	base := start(t, Options{Dir: dir})
+	w := checktest.Wheel{Name: "Demo.Pkg", Version: "1.0"}
+	att := attesttest.For(w.FilenameOf(), sha256Hex(w.Bytes()))
+	form := with(validForm(w.FilenameOf(), w.Bytes(), "Demo.Pkg", "1.0", "bdist_wheel"), "attestations", "["+string(att)+"]")
+	if status, body := post(t, base+"/legacy/", w.FilenameOf(), form, nil); status != "200 OK" {
+		t.Fatalf("%s %s", status, body)
+	}
+	sd := checktest.Sdist{Name: "Demo.Pkg", Version: "1.0"}
+	if status, body := post(t, base+"/legacy/", sd.FilenameOf(), validForm(sd.FilenameOf(), sd.Bytes(), "Demo.Pkg", "1.0", "sdist"), nil); status != "200 OK" {
+		t.Fatalf("%s %s", status, body)
+	}
+	get := func(path, accept string) (string, string, []byte) {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.Status, resp.Header.Get("Content-Type"), body
+	}
+	_, _, page := get("/simple/demo-pkg/", "application/vnd.pypi.simple.v1+json")
+	var simple struct {
+		Files []struct {
+			Filename   string  `json:"filename"`
+			Provenance *string `json:"provenance"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(page, &simple); err != nil || len(simple.Files) != 2 {
+		t.Fatalf("simple page: %v\n%s", err, page)
+	}
+	var provURL string
+	for _, f := range simple.Files {
+		switch {
+		case f.Filename == w.FilenameOf() && f.Provenance != nil:
+			provURL = *f.Provenance
+		case f.Filename == sd.FilenameOf() && f.Provenance != nil:
+			t.Errorf("the sdist has no attestation but a provenance URL %q", *f.Provenance)
+		}
+	}
+	if want := "../../integrity/demo-pkg/1.0/demo_pkg-1.0-py3-none-any.whl/provenance"; provURL != want {
+		t.Fatalf("provenance URL %q, want %q\n%s", provURL, want, page)
+	}
+	if _, _, html := get("/simple/demo-pkg/", "text/html"); !strings.Contains(string(html), ` data-provenance="`+provURL+`">demo_pkg-1.0-py3-none-any.whl</a>`) {
+		t.Errorf("HTML page has no data-provenance:\n%s", html)
+	}
+	status, ctype, body := get("/integrity/demo-pkg/1.0/demo_pkg-1.0-py3-none-any.whl/provenance", "")
+	if status != "200 OK" || ctype != "application/vnd.pypi.integrity.v1+json" {
+		t.Fatalf("integrity API: %s %s\n%s", status, ctype, body)
+	}
+	var prov struct {
+		Version int `json:"version"`
+		Bundles []struct {
+			Publisher    struct{ Kind string } `json:"publisher"`
+			Attestations []json.RawMessage     `json:"attestations"`
+		} `json:"attestation_bundles"`
+	}
+	if err := json.Unmarshal(body, &prov); err != nil || prov.Version != 1 || len(prov.Bundles) != 1 || len(prov.Bundles[0].Attestations) != 1 {
+		t.Fatalf("provenance object: %v\n%s", err, body)
+	}
+	var compact bytes.Buffer
+	json.Compact(&compact, att)
+	if got := string(prov.Bundles[0].Attestations[0]); got != compact.String() {
+		t.Errorf("served attestation differs from the uploaded one:\n%s\n%s", got, compact.String())
+	}
+	if prov.Bundles[0].Publisher.Kind != "unverified" {
+		t.Errorf("publisher kind %q", prov.Bundles[0].Publisher.Kind)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo-pkg", "demo_pkg-1.0-py3-none-any.whl.provenance")); err != nil {
+		t.Errorf("not stored: %v", err)
+	}
+	for _, path := range []string{
+		"/integrity/demo-pkg/1.0/demo_pkg-1.0.tar.gz/provenance",
+		"/integrity/demo-pkg/2.0/demo_pkg-1.0-py3-none-any.whl/provenance",
+		"/integrity/nothing/1.0/x.whl/provenance",
+		"/integrity/demo-pkg/1.0/demo_pkg-1.0-py3-none-any.whl",
+	} {
+		if status, _, body := get(path, ""); status != "404 Not Found" {
+			t.Errorf("GET %s: %s %s", path, status, body)
+		}
 	}
 }

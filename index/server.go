@@ -6,6 +6,10 @@
 // endpoints with a test-only issuer. `flit serve` runs it; the upload
 // tests use it as their real peer.
 //
+// Uploads may carry PEP 740 attestations (checked for structure and
+// against the file, not for their signature), kept as <filename>.provenance
+// and served by the integrity API (see provenance.go).
+//
 // Storage: DIR/<normalized-name>/<filename>, the wheel's METADATA as
 // <filename>.metadata, and DIR/<normalized-name>/.files.json recording
 // digests, requires-python and upload time. Every file is written to a
@@ -155,6 +159,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.Redirect(w, r, "/simple/"+check.Normalize(name)+"/", http.StatusFound)
+	case strings.HasPrefix(p, "/integrity/"):
+		s.serveProvenance(w, r, strings.TrimPrefix(p, "/integrity/"))
 	case strings.HasPrefix(p, "/files/"):
 		s.serveFile(w, r, strings.TrimPrefix(p, "/files/"))
 	case p == "/":
@@ -275,6 +281,7 @@ type record struct {
 	Blake2b256     string    `json:"blake2_256"`
 	RequiresPython string    `json:"requires_python,omitempty"`
 	MetadataSHA256 string    `json:"metadata_sha256,omitempty"`
+	Provenance     bool      `json:"provenance,omitempty"` // <filename>.provenance holds its PEP 740 attestations
 	UploadTime     time.Time `json:"upload_time"`
 }
 

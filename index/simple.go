@@ -91,6 +91,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, name string
 			Hashes         map[string]string `json:"hashes"`
 			RequiresPython *string           `json:"requires-python,omitempty"`
 			CoreMetadata   any               `json:"core-metadata"`
+			Provenance     string            `json:"provenance,omitempty"`
 			Size           int64             `json:"size"`
 			UploadTime     string            `json:"upload-time"`
 			Yanked         bool              `json:"yanked"`
@@ -114,6 +115,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, name string
 				// the older "dist-info-metadata" key when it holds hashes.
 				f.CoreMetadata = map[string]string{"sha256": rec.MetadataSHA256}
 			}
+			if rec.Provenance {
+				f.Provenance = provenanceURL(norm, rec)
+			}
 			page.Files = append(page.Files, f)
 			if !seen[rec.Version] {
 				seen[rec.Version] = true
@@ -135,6 +139,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, name string
 		}
 		if rec.MetadataSHA256 != "" {
 			attrs += fmt.Sprintf(` data-dist-info-metadata="sha256=%s" data-core-metadata="sha256=%s"`, rec.MetadataSHA256, rec.MetadataSHA256)
+		}
+		if rec.Provenance {
+			attrs += fmt.Sprintf(` data-provenance="%s"`, html.EscapeString(provenanceURL(norm, rec)))
 		}
 		fmt.Fprintf(&b, "    <a href=\"%s#sha256=%s\"%s>%s</a><br/>\n", html.EscapeString(fileURL(rec.Filename)), rec.SHA256, attrs, html.EscapeString(rec.Filename))
 	}

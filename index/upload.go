@@ -20,6 +20,7 @@ import (
 	"goflit/internal/digest"
 	"goflit/pep440"
 	"goflit/tags"
+	"goflit/upload/attest"
 )
 
 const metadataHelp = " See https://packaging.python.org/specifications/core-metadata for more information."
@@ -372,6 +373,17 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	if d != nil && check.Normalize(d.Meta.Metadata.Name) != norm {
 		return 400, fmt.Sprintf("The name in the file's metadata (%q) does not match the form's name %q.", d.Meta.Metadata.Name, m.Name)
 	}
+	// 16. Attestations (structure and subject only: see provenance.go).
+	var provenance []byte
+	if vals, ok := f.values["attestations"]; ok {
+		atts, err := attest.CheckList([]byte(vals[0]), fn, f.sha256)
+		if err != nil {
+			return 400, "Invalid attestations supplied during upload: " + err.Error()
+		}
+		if provenance, err = provenanceObject(atts); err != nil {
+			return 500, "Internal error: " + err.Error()
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if code, msg := s.duplicates(norm, fn, filetype, m.Version, f); code != 0 {
@@ -392,6 +404,12 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 			return 500, "Internal error: " + err.Error()
 		}
 		rec.MetadataSHA256 = sha256Hex(d.Metadata)
+	}
+	if provenance != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, fn+".provenance"), provenance, 0o644); err != nil {
+			return 500, "Internal error: " + err.Error()
+		}
+		rec.Provenance = true
 	}
 	if err := os.Chmod(f.file, 0o644); err != nil {
 		return 500, "Internal error: " + err.Error()

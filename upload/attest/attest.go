@@ -52,19 +52,19 @@ type Checked struct {
 // (hex). The error says what is wrong, without naming the attestation.
 func Check(data []byte, filename, sha256 string) (*Checked, error) {
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("is %d bytes, more than the %d an attestation may have", len(data), MaxSize)
+		return nil, fmt.Errorf("%d bytes, more than the %d an attestation may have", len(data), MaxSize)
 	}
 	var obj map[string]json.RawMessage
 	if err := strictUnmarshal(data, &obj); err != nil {
-		return nil, fmt.Errorf("is not a JSON object: %v", jsonErr(err, ""))
+		return nil, fmt.Errorf("not a JSON object: %v", jsonErr(err, ""))
 	}
 	if obj == nil {
-		return nil, errors.New("is not a JSON object: null")
+		return nil, errors.New("not a JSON object: null")
 	}
 	if raw, ok := obj["version"]; !ok {
-		return nil, errors.New(`has no "version" (PEP 740 attestations have "version": 1)`)
+		return nil, errors.New(`no "version" (PEP 740 attestations have "version": 1)`)
 	} else if strings.TrimSpace(string(raw)) != "1" {
-		return nil, fmt.Errorf(`has "version": %s, not 1 (the only PEP 740 attestation version)`, oneLine(raw))
+		return nil, fmt.Errorf(`"version" is %s, not 1 (the only PEP 740 attestation version)`, oneLine(raw))
 	}
 	if err := checkMaterial(obj["verification_material"]); err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func Check(data []byte, filename, sha256 string) (*Checked, error) {
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, data); err != nil {
-		return nil, fmt.Errorf("is not a JSON object: %v", err)
+		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
 	return &Checked{JSON: buf.Bytes(), PredicateType: st.PredicateType}, nil
 }
@@ -116,7 +116,7 @@ func CheckList(data []byte, filename, sha256 string) ([]json.RawMessage, error) 
 	for i, raw := range list {
 		c, err := Check(raw, filename, sha256)
 		if err != nil {
-			return nil, fmt.Errorf("attestation %d %v", i+1, err)
+			return nil, fmt.Errorf("attestation %d: %v", i+1, err)
 		}
 		if seen[c.PredicateType] {
 			return nil, fmt.Errorf("more than one attestation with predicate type %q", c.PredicateType)
@@ -129,23 +129,23 @@ func CheckList(data []byte, filename, sha256 string) ([]json.RawMessage, error) 
 
 func checkMaterial(raw json.RawMessage) error {
 	if raw == nil {
-		return errors.New(`has no "verification_material"`)
+		return errors.New(`no "verification_material"`)
 	}
 	var vm struct {
 		Certificate         *string           `json:"certificate"`
 		TransparencyEntries []json.RawMessage `json:"transparency_entries"`
 	}
 	if err := strictUnmarshal(raw, &vm); err != nil {
-		return fmt.Errorf(`has a malformed "verification_material": %v`, jsonErr(err, "verification_material."))
+		return fmt.Errorf(`malformed "verification_material": %v`, jsonErr(err, "verification_material."))
 	}
 	if vm.Certificate == nil || *vm.Certificate == "" {
-		return errors.New(`has no verification_material.certificate`)
+		return errors.New(`no verification_material.certificate`)
 	}
 	if _, err := base64.StdEncoding.DecodeString(*vm.Certificate); err != nil {
 		return errors.New("verification_material.certificate is not base64")
 	}
 	if len(vm.TransparencyEntries) == 0 {
-		return errors.New("has no verification_material.transparency_entries")
+		return errors.New("no verification_material.transparency_entries")
 	}
 	for _, e := range vm.TransparencyEntries {
 		if len(e) == 0 || e[0] != '{' {
@@ -157,20 +157,20 @@ func checkMaterial(raw json.RawMessage) error {
 
 func checkEnvelope(raw json.RawMessage) (*Statement, error) {
 	if raw == nil {
-		return nil, errors.New(`has no "envelope"`)
+		return nil, errors.New(`no "envelope"`)
 	}
 	var env struct {
 		Statement *string `json:"statement"`
 		Signature *string `json:"signature"`
 	}
 	if err := strictUnmarshal(raw, &env); err != nil {
-		return nil, fmt.Errorf(`has a malformed "envelope": %v`, jsonErr(err, "envelope."))
+		return nil, fmt.Errorf(`malformed "envelope": %v`, jsonErr(err, "envelope."))
 	}
 	if env.Statement == nil || *env.Statement == "" {
-		return nil, errors.New("has no envelope.statement")
+		return nil, errors.New("no envelope.statement")
 	}
 	if env.Signature == nil || *env.Signature == "" {
-		return nil, errors.New("has no envelope.signature")
+		return nil, errors.New("no envelope.signature")
 	}
 	if _, err := base64.StdEncoding.DecodeString(*env.Signature); err != nil {
 		return nil, errors.New("envelope.signature is not base64")
@@ -228,7 +228,7 @@ func typeName(kind string) string {
 func oneLine(raw json.RawMessage) string {
 	s := strings.Join(strings.Fields(string(raw)), " ")
 	if len(s) > 40 {
-		s = s[:40] + "…"
+		s = s[:40] + "..."
 	}
 	return s
 }
@@ -238,5 +238,5 @@ func short(s string) string {
 	if _, err := hex.DecodeString(s); err != nil || len(s) != 64 {
 		return fmt.Sprintf("%q", s)
 	}
-	return s[:12] + "…"
+	return s[:12] + "..."
 }
