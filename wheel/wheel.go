@@ -257,6 +257,17 @@ func Write(p *pyproject.Project, w io.Writer, opts Options) (string, error) {
 	return Filename(p, opts), nil
 }
 
+// BrokenLinkError is a file to put in the wheel that is a symlink whose
+// target does not exist (flit fails with a bare FileNotFoundError).
+type BrokenLinkError struct {
+	Path   string // the link, as found on disk
+	Target string // what it points to
+}
+
+func (e *BrokenLinkError) Error() string {
+	return fmt.Sprintf("%s is a symlink to %s, which does not exist: fix or remove the link", e.Path, e.Target)
+}
+
 // WriteTo adds the wheel's entries to any archive sink (a zip, or a
 // Listing in tests) and closes it.
 func WriteTo(p *pyproject.Project, sink archive.Writer, opts Options) error {
@@ -286,6 +297,10 @@ func writeTo(p *pyproject.Project, sink archive.Writer, opts Options) error {
 	addDisk := func(name, path string, exec bool) error {
 		fi, err := os.Stat(path)
 		if err != nil {
+			if li, lerr := os.Lstat(path); lerr == nil && li.Mode()&os.ModeSymlink != 0 {
+				target, _ := os.Readlink(path)
+				return &BrokenLinkError{Path: path, Target: target}
+			}
 			return err
 		}
 		mode := archive.NormalizeMode(archive.StatMode(fi)) & 0xFFFF

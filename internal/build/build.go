@@ -209,7 +209,7 @@ func Run(req Request) ([]Artifact, error) {
 		}()
 		name, err := wheel.Build(wp, stage, opts)
 		if err != nil {
-			return nil, err
+			return nil, explainWheelError(err, wp.Root, p.Root, sdistPath != "")
 		}
 		built = append(built, Artifact{Format: "wheel", Filename: name})
 	}
@@ -223,6 +223,25 @@ func Run(req Request) ([]Artifact, error) {
 	}
 	ok = true
 	return built, nil
+}
+
+// explainWheelError names a broken symlink relative to the project and,
+// when the wheel was built from the unpacked sdist (where a link whose
+// target stayed out of the sdist dangles), says how to fix the sdist
+// instead of naming a temporary path.
+func explainWheelError(err error, root, srcRoot string, fromSdist bool) error {
+	var bl *wheel.BrokenLinkError
+	if !errors.As(err, &bl) {
+		return err
+	}
+	name := bl.Path
+	if rel, rerr := filepath.Rel(root, bl.Path); rerr == nil && filepath.IsAbs(bl.Path) == filepath.IsAbs(root) && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	}
+	if _, serr := os.Stat(filepath.Join(srcRoot, filepath.FromSlash(name))); fromSdist && serr == nil {
+		return fmt.Errorf("%s is a symlink to %s, which is not in the sdist (the wheel is built from the unpacked sdist): add the target to [tool.flit.sdist] include, or replace the link with a copy of the file", name, bl.Target)
+	}
+	return fmt.Errorf("%s is a symlink to %s, which does not exist: fix or remove the link", name, bl.Target)
 }
 
 func load(req Request, file string) (*pyproject.Project, error) {
