@@ -40,6 +40,9 @@ type tomlScan struct {
 	strays   []string       // old-style keys not under their own table header
 	requires []reqString
 	hasBuild bool
+	// valueComments are the comments inside values (arrays, inline
+	// tables), by 0-based line.
+	valueComments map[int][]string
 }
 
 // kvLine is where a key/value expression starts, and the comment after
@@ -138,6 +141,9 @@ func scanTOML(src []byte) (*tomlScan, error) {
 			}
 			s.kvs = append(s.kvs, kl)
 		}
+	}
+	if err := p.Error(); err == nil {
+		s.valueComments = valueComments(src)
 	}
 	if err := p.Error(); err != nil {
 		var pe *unstable.ParserError
@@ -562,8 +568,13 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 	}
 	var dropped []string
 	for j := range lines {
-		if !keep[j] && !moved[j] && isComment(lines[j]) {
-			dropped = append(dropped, strings.TrimSpace(lines[j]))
+		if !keep[j] && !moved[j] {
+			if isComment(lines[j]) {
+				dropped = append(dropped, strings.TrimSpace(lines[j]))
+			} else {
+				// A comment after an element of an array or inline table.
+				dropped = append(dropped, scan.valueComments[j]...)
+			}
 		}
 		if moved[j] {
 			keep[j] = false
@@ -625,6 +636,34 @@ func Migrate(src []byte, name string) (*MigrateResult, error) {
 		result = strings.ReplaceAll(strings.ReplaceAll(result, "\r\n", "\n"), "\n", "\r\n")
 	}
 	return &MigrateResult{Old: string(src), New: result, Notes: notes}, nil
+}
+
+// valueComments finds the comments inside values (after an array element,
+// between elements, in an inline table) of a file that parses, by 0-based
+// line. Comments on their own line or after a key's value are not here.
+func valueComments(src []byte) map[int][]string {
+	out := map[int][]string{}
+	var p unstable.Parser
+	p.KeepComments = true
+	p.Reset(src)
+	var walk func(n *unstable.Node)
+	walk = func(n *unstable.Node) {
+		it := n.Children()
+		for it.Next() {
+			c := it.Node()
+			if c.Kind == unstable.Comment && c.Raw.Length > 0 {
+				line := p.Shape(c.Raw).Start.Line - 1
+				out[line] = append(out[line], strings.TrimSpace(string(c.Data)))
+			}
+			walk(c)
+		}
+	}
+	for p.NextExpression() {
+		if e := p.Expression(); e.Kind == unstable.KeyValue {
+			walk(e.Value())
+		}
+	}
+	return out
 }
 
 func isComment(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), "#") }

@@ -339,3 +339,34 @@ func FuzzQuote(f *testing.F) {
 		}
 	})
 }
+
+// A comment after a value inside an old table's array cannot move with
+// the value (the new table is written fresh); it must not vanish
+// silently: the notes list it, like a whole-line comment in a value.
+func TestMigrateInlineCommentsInValuesAreReported(t *testing.T) {
+	src := `[tool.flit.metadata]
+module = "pkg"
+requires = [
+    "attrs >=19",  # needed for slots
+    # whole-line note
+    "six",
+]
+requires-extra = {test = [
+    "pytest", # runner
+]}
+`
+	res, err := initcmd.Migrate([]byte(src), "pyproject.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, n := range res.Notes {
+		if strings.HasPrefix(n, "comments inside the old tables' values were dropped: ") {
+			got = n
+		}
+	}
+	want := "comments inside the old tables' values were dropped: # needed for slots | # whole-line note | # runner"
+	if got != want {
+		t.Errorf("notes %q\nwant a note %q", res.Notes, want)
+	}
+}
