@@ -255,7 +255,11 @@ func parseFlags(g *Globals, c *command, fs *flag.FlagSet, args []string) (int, b
 	if err != nil {
 		hint := suggestFlag(fs, err)
 		if name, ok := undefinedFlag(err); ok && isGlobalFlag(name) {
-			hint = fmt.Sprintf(" (%s is a global option: put it before the command, as in 'flit %s %s')", dashed(name), dashed(name), c.name)
+			example := dashed(name)
+			if name == "f" || name == "ini-file" {
+				example += " FILE" // the option takes a value
+			}
+			hint = fmt.Sprintf(" (%s is a global option: put it before the command, as in 'flit %s %s')", dashed(name), example, c.name)
 		}
 		fmt.Fprintf(g.Env.Stderr, "flit %s: %s%s\nusage: flit %s %s\n", c.name, flagError(err), hint, c.name, c.usage)
 		return 2, false
