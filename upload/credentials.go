@@ -237,7 +237,7 @@ func Resolve(ctx context.Context, o Options) (*Target, error) {
 			if err != nil {
 				return nil, err
 			}
-			t.Username, t.Password, t.Source = "__token__", tok, "trusted publishing"
+			t.Username, t.Password, t.Source = "__token__", tok, SourceTrustedPublishing
 			return t, nil
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ type Request struct {
 	SkipExisting bool   // a file already on the index with the same sha256 counts as uploaded
 	CheckURL     string // simple index URL for SkipExisting ("" = derived from the upload URL)
 	DryRun       bool   // everything but the POST
+	// Attestations go into the form's "attestations" field (checked by
+	// LoadAttestations against this file).
+	Attestations []Attestation
 }
 
 // Outcome says what happened to a file.
@@ -133,13 +137,22 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		}
 	}
 	fields := Form(d, dg)
+	if len(r.Attestations) > 0 {
+		fields = append(fields, Field{"attestations", attestationsField(r.Attestations)})
+	}
 	b, err := newBody(fields, r.Path, d.Filename, d.Size)
 	if err != nil {
 		return 0, err
 	}
 	if r.DryRun {
 		log.Infof("Dry run: would upload %s (%d bytes, %d form fields) to %s", d.Filename, d.Size, len(fields), Redacted(r.Target.URL))
+		for _, a := range r.Attestations {
+			log.Infof("  with attestation %s (%s)", filepath.Base(a.Path), a.Predicate)
+		}
 		return DryRun, nil
+	}
+	for _, a := range r.Attestations {
+		log.Debugf("%s: with attestation %s (%s)", d.Filename, filepath.Base(a.Path), a.Predicate)
 	}
 	log.Infof("Uploading %s...", d.Filename)
 	retries := c.Retries
@@ -329,6 +342,8 @@ func responseError(file, uploadURL string, r *response) *Error {
 		e.Hint = "wrong upload URL? The legacy upload API lives at /legacy/, e.g. https://upload.pypi.org/legacy/ (a /simple/ URL is for installing)"
 	case r.status == 409 || r.status == 400 && strings.Contains(lower, "already exist"):
 		e.Hint = "a file with this name is already on the index: bump the version, or use --skip-existing if it is the same file"
+	case r.status == 400 && strings.Contains(lower, "attestation"):
+		e.Hint = "PyPI takes attestations only with trusted publishing, for the file they name; publish with --no-attestations to upload without them"
 	case r.status == 413:
 		e.Hint = "the file is larger than the index allows"
 	case r.status == 429:

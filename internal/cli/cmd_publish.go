@@ -94,12 +94,12 @@ func publishCommand() *command {
 	c := &command{
 		name: "publish",
 		usage: "[--format wheel|sdist]... [--use-vcs | --no-use-vcs] [--repository NAME] [--pypirc FILE]\n" +
-			"                    [--skip-existing] [--check-url URL] [--dry-run] [FILES...]",
+			"                    [--skip-existing] [--check-url URL] [--no-attestations] [--dry-run] [FILES...]",
 		short: "Build and upload wheel and sdist",
 	}
 	c.run = func(g *Globals, args []string) int {
 		var formats formatList
-		var useVCS, noUseVCS, skipExisting, dryRun bool
+		var useVCS, noUseVCS, skipExisting, dryRun, noAttestations bool
 		var repoName, pypirc, checkURL string
 		fs := newFlagSet(g, c, func(w io.Writer) {
 			fmt.Fprint(w, `Builds the project (as flit build), checks the files the way PyPI will (as
@@ -115,7 +115,18 @@ files instead of building.
   --check-url URL    the index's simple API to compare with (implies
                      --skip-existing; default: the upload URL with /legacy/
                      replaced by /simple/)
-  --dry-run          everything but the upload
+  --no-attestations  do not upload attestation files (also FLIT_NO_ATTESTATIONS=1)
+  --dry-run          everything but the upload; shows the attestations that go
+                     with each file (as -v does)
+
+Attestations: PEP 740 attestation files next to a file being uploaded,
+<file name>.<kind>.attestation (e.g. dist/pkg-1.0.tar.gz.publish.attestation,
+as gh-action-pypi-publish and other Sigstore tools write them), are uploaded
+with it. Before anything is uploaded each is checked: a JSON object with
+version 1, verification_material and an envelope whose in-toto statement has
+exactly one subject, the file's name and sha256. The Sigstore signature is not
+verified here (the index does that), and flit does not generate attestations.
+PyPI accepts them only with trusted publishing.
 
 Repository: --repository, else FLIT_INDEX_URL, else [pypi] in .pypirc, else
 https://upload.pypi.org/legacy/. Username: FLIT_USERNAME, else .pypirc, else a
@@ -134,6 +145,7 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		fs.BoolVar(&skipExisting, "skip-existing", false, "")
 		fs.StringVar(&checkURL, "check-url", "", "")
 		fs.BoolVar(&dryRun, "dry-run", false, "")
+		fs.BoolVar(&noAttestations, "no-attestations", false, "")
 		if code, ok := parseFlags(g, c, fs, args); !ok {
 			return code
 		}
@@ -143,9 +155,26 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		if checkURL != "" {
 			skipExisting = true
 		}
+		if v := strings.ToLower(g.Env.Getenv("FLIT_NO_ATTESTATIONS")); v != "" && v != "0" && v != "false" && v != "no" {
+			noAttestations = true
+		}
 		files := fs.Args()
 		if len(files) > 0 && (len(formats) > 0 || useVCS || noUseVCS) {
 			return usageError(g, c, "--format and --use-vcs apply to building: not with FILES")
+		}
+		// Attestation files among FILES (dist/* matches them) are picked up
+		// with their dist; the ones that go with no dist are an error below.
+		var givenAtts []string
+		for i := 0; i < len(files); {
+			if upload.IsAttestation(files[i]) {
+				givenAtts = append(givenAtts, files[i])
+				files = append(files[:i], files[i+1:]...)
+				continue
+			}
+			i++
+		}
+		if len(givenAtts) > 0 && len(files) == 0 {
+			return usageError(g, c, "only attestation files given: name the wheels and sdists to upload (their attestations go with them)")
 		}
 		pypircGiven := pypirc != ""
 		if !pypircGiven {
@@ -228,13 +257,30 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		if runChecks(g, shown) {
 			return g.Fail(errors.New("not uploading: fix the problems above (flit check shows them again)"))
 		}
+		atts := make([][]upload.Attestation, len(files))
+		if !noAttestations {
+			var err error
+			if atts, err = loadAttestations(g, files, givenAtts); err != nil {
+				return g.Fail(err)
+			}
+			for _, a := range atts {
+				if len(a) > 0 {
+					if w := upload.AttestationWarning(target); w != "" {
+						g.Log.Warnf("%s", w)
+					}
+					break
+				}
+			}
+		} else if len(givenAtts) > 0 {
+			g.Log.Debugf("--no-attestations: not uploading %s", strings.Join(givenAtts, ", "))
+		}
 		client := &upload.Client{Log: g.Log, UserAgent: "goflit/" + Version}
 		if f, ok := g.Env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			bar := &progressBar{w: g.Env.Stderr}
 			client.Progress = bar.update
 		}
-		for _, f := range files {
-			_, err := client.Upload(ctx, upload.Request{Target: target, Path: f, SkipExisting: skipExisting, CheckURL: checkURL, DryRun: dryRun})
+		for i, f := range files {
+			_, err := client.Upload(ctx, upload.Request{Target: target, Path: f, SkipExisting: skipExisting, CheckURL: checkURL, DryRun: dryRun, Attestations: atts[i]})
 			if err != nil {
 				return g.Fail(err)
 			}
@@ -242,4 +288,51 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		return 0
 	}
 	return c
+}
+
+// loadAttestations finds and checks the attestation files of every file
+// before anything is uploaded. given are attestation files named on the
+// command line: each must go with one of files. Errors name the
+// attestation relative to the working directory.
+func loadAttestations(g *Globals, files, given []string) ([][]upload.Attestation, error) {
+	rel := func(p string) string {
+		if r, err := filepath.Rel(g.Env.Dir, p); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+		return p
+	}
+	out := make([][]upload.Attestation, len(files))
+	used := map[string]bool{}
+	for i, f := range files {
+		if found, err := upload.FindAttestations(f); err != nil || len(found) == 0 {
+			continue // an unreadable directory shows when uploading
+		}
+		dg, err := upload.FileDigests(f)
+		if err != nil {
+			return nil, err
+		}
+		atts, err := upload.LoadAttestations(f, dg.SHA256)
+		var ae *upload.AttestationError
+		if errors.As(err, &ae) {
+			ae.Path = rel(ae.Path)
+			return nil, ae
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range atts {
+			used[filepath.Clean(a.Path)] = true
+		}
+		out[i] = atts
+	}
+	for _, a := range given {
+		p := a
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(g.Env.Dir, p)
+		}
+		if !used[filepath.Clean(p)] {
+			return nil, fmt.Errorf("%s: attestation for none of the files being uploaded (attestations are named <file name>.<kind>.attestation and sit next to their file)", a)
+		}
+	}
+	return out, nil
 }
