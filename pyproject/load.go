@@ -267,11 +267,20 @@ func (l *loader) readBuildSystem() {
 	if !ok {
 		return
 	}
-	if reqs, ok := bs["requires"].([]any); ok {
+	if v, ok := bs["requires"]; ok {
+		reqs, good := v.([]any)
 		for _, r := range reqs {
 			if s, ok := r.(string); ok {
 				l.p.BuildRequires = append(l.p.BuildRequires, s)
+			} else {
+				good = false
 			}
+		}
+		if !good {
+			// flit ignores [build-system]; goflit reads it for the
+			// compatibility profile, and pip and build refuse the file.
+			l.warnAt("build-system.requires", true, "[build-system] requires should be a list of strings (PEP 518); pip and build refuse this file, and goflit follows flit_core 4.x",
+				`write a list of strings, e.g. requires = ["flit_core >=3.11,<5"]`)
 		}
 	}
 	if b, ok := bs["build-backend"].(string); ok {
