@@ -115,6 +115,9 @@ func Run(req Request) ([]Artifact, error) {
 	_, statErr := os.Stat(outDir)
 	createdOut := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		if fi, serr := os.Stat(outDir); serr == nil && !fi.IsDir() {
+			return nil, fmt.Errorf("%s is a file, not a directory: the artifacts go there, so move that file away", outDir)
+		}
 		return nil, err
 	}
 	// The staging directory is made in the real directory (dist/ may be a
@@ -142,6 +145,9 @@ func Run(req Request) ([]Artifact, error) {
 	defer forget()
 	stage, err := os.MkdirTemp(realOut, pattern)
 	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("%s: cannot write in this directory (permission denied): make it writable, or remove it so it is created again", outDir)
+		}
 		return nil, err
 	}
 	ok := false
