@@ -3,6 +3,7 @@ package upload_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"goflit/check/checktest"
 	"goflit/internal/testutil"
+	"goflit/upload"
+	"goflit/upload/attest/attesttest"
 )
 
 // startServe runs `flit serve DIR --port 0 ARGS...` and returns its base URL.
@@ -162,5 +166,111 @@ func TestCLICheck(t *testing.T) {
 	r = runFlit(t, flit, t.TempDir(), nil, "check")
 	if r.Code != 1 || !strings.Contains(r.Stderr, "no wheels or sdists to check") {
 		t.Fatalf("%+v", r)
+	}
+}
+
+// Attestations through the binary: a bad one stops the publish before
+// anything is uploaded; --no-attestations and FLIT_NO_ATTESTATIONS skip
+// them; dry-run and -v show which go with which file; uploaded ones are
+// served back by the index's integrity API.
+func TestCLIPublishAttestations(t *testing.T) {
+	flit := testutil.FlitBinary(t)
+	root := t.TempDir()
+	base := startServe(t, flit, filepath.Join(root, "index"), "--token", "pypi-T")
+	env := map[string]string{"FLIT_INDEX_URL": base + "/legacy/", "FLIT_USERNAME": "__token__", "FLIT_PASSWORD": "pypi-T"}
+	dist := filepath.Join(root, "dist")
+	os.MkdirAll(dist, 0o755)
+	w := demoWheel("1.0", "# Demo\n")
+	whl := writeArtifact(t, dist, w.FilenameOf(), w.Bytes())
+	sd := checktest.Sdist{Name: "Demo-Pkg", Version: "1.0"}
+	sdist := writeArtifact(t, dist, sd.FilenameOf(), sd.Bytes())
+	wdg, _ := upload.FileDigests(whl)
+	sdg, _ := upload.FileDigests(sdist)
+	os.WriteFile(whl+".publish.attestation", attesttest.For(w.FilenameOf(), wdg.SHA256), 0o644)
+	// The sdist's attestation is for the wheel's content: refused locally.
+	os.WriteFile(sdist+".publish.attestation", attesttest.For(sd.FilenameOf(), wdg.SHA256), 0o644)
+	glob := func() []string {
+		m, _ := filepath.Glob(filepath.Join("dist", "*"))
+		return m
+	}
+	files := func(args ...string) []string { return append(append([]string{"publish"}, args...), glob()...) }
+	onIndex := func() int {
+		fs, err := upload.ProjectFiles(context.Background(), nil, base+"/simple/", "demo-pkg")
+		if err != nil {
+			return 0
+		}
+		return len(fs)
+	}
+	// dist/* also matches the attestation files: they go with their dist.
+	t.Chdir(root)
+
+	r := runFlit(t, flit, root, env, files()...)
+	wantErr := "error: dist/demo_pkg-1.0.tar.gz.publish.attestation: statement subject's sha256 " + wdg.SHA256[:12] + "... does not match the file's sha256 " + sdg.SHA256[:12] +
+		"... (an attestation for another build of demo_pkg-1.0.tar.gz?) (fix or remove the file, or publish with --no-attestations)\n"
+	if r.Code != 1 || !strings.HasSuffix(r.Stderr, wantErr) || strings.Contains(r.Stderr, "Uploading") {
+		t.Fatalf("bad attestation: %d\n%s\nwant suffix %s", r.Code, r.Stderr, wantErr)
+	}
+	if n := onIndex(); n != 0 {
+		t.Fatalf("%d files uploaded despite a bad attestation", n)
+	}
+
+	// Skipped: the flag, the variable.
+	r = runFlit(t, flit, root, env, files("--dry-run", "--no-attestations")...)
+	if r.Code != 0 || strings.Contains(r.Stderr, "attestation") || strings.Count(r.Stderr, "Dry run: would upload") != 2 {
+		t.Fatalf("--no-attestations: %d\n%s", r.Code, r.Stderr)
+	}
+	noEnv := map[string]string{"FLIT_NO_ATTESTATIONS": "1"}
+	for k, v := range env {
+		noEnv[k] = v
+	}
+	r = runFlit(t, flit, root, noEnv, files("--dry-run")...)
+	if r.Code != 0 || strings.Contains(r.Stderr, "attestation") {
+		t.Fatalf("FLIT_NO_ATTESTATIONS=1: %d\n%s", r.Code, r.Stderr)
+	}
+
+	// Without the bad one: dry-run lists the good one, then -v uploads it.
+	os.Remove(sdist + ".publish.attestation")
+
+	// An attestation named on the command line without its file.
+	r = runFlit(t, flit, root, env, "publish", "--dry-run", "dist/"+sd.FilenameOf(), "dist/"+w.FilenameOf()+".publish.attestation")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "error: dist/"+w.FilenameOf()+".publish.attestation: attestation for none of the files being uploaded") {
+		t.Fatalf("stray attestation: %d\n%s", r.Code, r.Stderr)
+	}
+
+	r = runFlit(t, flit, root, env, files("--dry-run")...)
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Dry run: would upload demo_pkg-1.0-py3-none-any.whl (") ||
+		!strings.Contains(r.Stderr, "\n  with attestation demo_pkg-1.0-py3-none-any.whl.publish.attestation (https://docs.pypi.org/attestations/publish/v1)\n") ||
+		strings.Count(r.Stderr, "with attestation") != 1 {
+		t.Fatalf("dry run: %d\n%s", r.Code, r.Stderr)
+	}
+	r = runFlit(t, flit, root, env, append([]string{"-v"}, files()...)...)
+	if r.Code != 0 || !strings.Contains(r.Stderr, "demo_pkg-1.0-py3-none-any.whl: with attestation demo_pkg-1.0-py3-none-any.whl.publish.attestation") {
+		t.Fatalf("publish: %d\n%s", r.Code, r.Stderr)
+	}
+	if strings.Contains(r.Stderr, "trusted publishing") {
+		t.Errorf("a local index got PyPI's trusted publishing warning:\n%s", r.Stderr)
+	}
+	if n := onIndex(); n != 2 {
+		t.Fatalf("%d files on the index, want 2", n)
+	}
+	att, _ := upload.LoadAttestations(whl, wdg.SHA256)
+	if got := fetchProvenance(t, base, "demo-pkg", w.FilenameOf()); len(got) != 1 || string(got[0]) != string(att[0].JSON) {
+		t.Errorf("served %s", got)
+	}
+	if got := fetchProvenance(t, base, "demo-pkg", sd.FilenameOf()); got != nil {
+		t.Errorf("the sdist was uploaded without attestations, served %s", got)
+	}
+
+	// --no-attestations on a real upload: the index gets none.
+	w2 := demoWheel("2.0", "# Demo\n")
+	whl2 := writeArtifact(t, dist, w2.FilenameOf(), w2.Bytes())
+	dg2, _ := upload.FileDigests(whl2)
+	os.WriteFile(whl2+".publish.attestation", attesttest.For(w2.FilenameOf(), dg2.SHA256), 0o644)
+	r = runFlit(t, flit, root, env, "publish", "--no-attestations", "dist/"+w2.FilenameOf())
+	if r.Code != 0 {
+		t.Fatalf("%d\n%s", r.Code, r.Stderr)
+	}
+	if got := fetchProvenance(t, base, "demo-pkg", w2.FilenameOf()); got != nil {
+		t.Errorf("--no-attestations, served %s", got)
 	}
 }
