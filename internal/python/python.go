@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -153,8 +154,12 @@ func (c *Client) Find(spec string, getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("Unable to resolve Python executable '%s': the directory has no bin/python or Scripts/python.exe (%s)", spec, hint)
 	}
 	if filepath.IsAbs(spec) {
-		if _, err := os.Stat(spec); err != nil {
+		fi, err := os.Stat(spec)
+		if err != nil {
 			return "", fmt.Errorf("Unable to resolve Python executable '%s': no such file (%s)", spec, hint)
+		}
+		if fi.IsDir() || (runtime.GOOS != "windows" && fi.Mode()&0o111 == 0) {
+			return "", fmt.Errorf("Unable to resolve Python executable '%s': not an executable file (%s)", spec, hint)
 		}
 		return spec, nil
 	}

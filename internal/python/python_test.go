@@ -30,6 +30,10 @@ func TestFind(t *testing.T) {
 		t.Fatal(err)
 	}
 	emptyDir := t.TempDir()
+	notExec := filepath.Join(t.TempDir(), "pyproject.toml")
+	if err := os.WriteFile(notExec, []byte("[project]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, tc := range []struct {
 		name, spec string
@@ -47,6 +51,7 @@ func TestFind(t *testing.T) {
 		{"bad name", "no-such-python-xyz", map[string]string{"PATH": "/usr/bin"}, "", "Unable to resolve Python executable 'no-such-python-xyz': not found on PATH"},
 		{"nothing on PATH", "", map[string]string{"PATH": emptyDir}, "", "Unable to resolve Python executable 'python3'"},
 		{"bad absolute", "/no/such/python", nil, "", "Unable to resolve Python executable '/no/such/python': no such file"},
+		{"absolute, not executable", notExec, nil, "", "Unable to resolve Python executable '" + notExec + "': not an executable file"},
 		{"dir without python", emptyDir, nil, "", "Unable to resolve Python executable '" + emptyDir + "': the directory has no bin/python"},
 		{"not a python", "fakepy", map[string]string{"PATH": notPython}, "", "error occurred trying to find the absolute filepath of Python executable 'fakepy'"},
 	} {
