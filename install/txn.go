@@ -172,7 +172,7 @@ func (t *txn) ensureDir(root, dir string) error {
 					return fmt.Errorf("%s is a broken symlink: remove it and try again", cur)
 				}
 				if !within(realRoot, real) {
-					return fmt.Errorf("refusing to install through %s: it is a symlink to %s, outside %s", cur, real, root)
+					return fmt.Errorf("refusing to install through %s: it is a symlink to %s, outside %s; remove it (a leftover of flit install --symlink?) and try again", cur, real, root)
 				}
 				if fi2, err := os.Stat(cur); err != nil || !fi2.IsDir() {
 					return fmt.Errorf("cannot install into %s: it is not a directory", cur)
