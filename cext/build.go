@@ -707,10 +707,38 @@ func (b *builder) link(pl *extPlan, dest string) error {
 		touch(cached)
 		b.log.Debugf("cached: %s (linked module)", pl.ext.Name)
 	}
+	// Audit before dest is written: a failing module reaches neither the
+	// wheel's staging directory nor, in place, the source tree.
+	if pl.ext.PyLimitedAPI != "" {
+		if err := b.checkStableABI(pl, cached); err != nil {
+			return err
+		}
+	}
 	if err := copyFileAtomic(cached, dest, 0o755); err != nil {
 		return fmt.Errorf("writing %s: %v", dest, err)
 	}
 	return nil
+}
+
+// checkStableABI fails when the linked module so of a py-limited-api
+// extension imports Python symbols outside the stable ABI of its version;
+// the error points at the py-limited-api key.
+func (b *builder) checkStableABI(pl *extPlan, so string) error {
+	info, err := ReadELF(so)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(info.Undefined))
+	for _, s := range info.Undefined {
+		names = append(names, s.Name)
+	}
+	probs, err := CheckStableABI(names, limitedMinor(pl.ext.PyLimitedAPI))
+	if err != nil || len(probs) == 0 {
+		return err
+	}
+	d := (&configReader{p: b.p}).pos(pl.ext.key + ".py-limited-api")
+	d.Msg, d.Hint = stableABIMessage(pl.ext.Name, pl.ext.PyLimitedAPI, probs)
+	return d
 }
 
 // tag audits the built modules and computes the wheel tag.

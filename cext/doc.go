@@ -74,6 +74,25 @@
 // that way). manylinux_X_Y (with its legacy alias) is claimed only when
 // proven, else linux_<arch>.
 //
+// # Stable ABI
+//
+// A py-limited-api = "cp3N" extension compiles with Py_LIMITED_API=0x030N0000
+// (C units also with -Werror=implicit-function-declaration) and links to
+// <name>.abi3.so; the wheel is cp3N-abi3 when every module is, with the
+// highest N. After linking, each undefined dynamic symbol of the module
+// that begins with Py or _Py must be in CPython's stable ABI, added in 3.N
+// or earlier and present on Linux (not Windows-only, USE_STACKCHECK or
+// Py_REF_DEBUG): stableabi.txt embeds every function and data symbol of
+// python/cpython's Misc/stable_abi.toml with its version (gen_stableabi.go
+// regenerates it; its header names the CPython commit). A module that
+// declares a newer function itself (say PyUnicode_AsUTF8AndSize, 3.10, under
+// cp38) would install on 3.8 and fail to import there, so the build fails
+// instead, before anything is written, pointing at py-limited-api and
+// naming the symbols with their versions (or "not in the stable ABI") and
+// the fix: raise py-limited-api to the version that has them, stop using
+// them, or drop py-limited-api. An optional extension is skipped with that
+// message as a warning.
+//
 // Build returns the modules and the tag for wheel.Build (PrepareWheel wires
 // them in, in place for editable wheels); SdistFiles/PrepareSdist give the
 // sdist its sources and keep built modules out; BuildRequires asks for
