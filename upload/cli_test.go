@@ -205,8 +205,8 @@ func TestCLIPublishAttestations(t *testing.T) {
 	t.Chdir(root)
 
 	r := runFlit(t, flit, root, env, files()...)
-	wantErr := "error: dist/demo_pkg-1.0.tar.gz.publish.attestation: statement subject's sha256 " + wdg.SHA256[:12] + "... does not match the file's sha256 " + sdg.SHA256[:12] +
-		"... (an attestation for another build of demo_pkg-1.0.tar.gz?) (fix or remove the file, or publish with --no-attestations)\n"
+	wantErr := "error: dist/demo_pkg-1.0.tar.gz.publish.attestation: statement subject's sha256 " + wdg.SHA256 + " does not match the file's sha256 " + sdg.SHA256 +
+		" (an attestation for another build of demo_pkg-1.0.tar.gz?) (fix or remove the file, or publish with --no-attestations)\n"
 	if r.Code != 1 || !strings.HasSuffix(r.Stderr, wantErr) || strings.Contains(r.Stderr, "Uploading") {
 		t.Fatalf("bad attestation: %d\n%s\nwant suffix %s", r.Code, r.Stderr, wantErr)
 	}

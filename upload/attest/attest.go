@@ -91,7 +91,7 @@ func Check(data []byte, filename, sha256 string) (*Checked, error) {
 		return nil, fmt.Errorf("statement subject %q has no sha256 digest", sub.Name)
 	}
 	if !strings.EqualFold(got, sha256) {
-		return nil, fmt.Errorf("statement subject's sha256 %s does not match the file's sha256 %s (an attestation for another build of %s?)", short(got), short(sha256), filename)
+		return nil, fmt.Errorf("statement subject's sha256 %s does not match the file's sha256 %s (an attestation for another build of %s?)", digestText(got), digestText(sha256), filename)
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, data); err != nil {
@@ -233,10 +233,11 @@ func oneLine(raw json.RawMessage) string {
 	return s
 }
 
-// short shortens a hex digest for messages; other text is quoted.
-func short(s string) string {
+// digestText quotes a digest for messages unless it is 64 hex digits (shown
+// whole: digests that differ only at the end must look different).
+func digestText(s string) string {
 	if _, err := hex.DecodeString(s); err != nil || len(s) != 64 {
 		return fmt.Sprintf("%q", s)
 	}
-	return s[:12] + "..."
+	return s
 }
