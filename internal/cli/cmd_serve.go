@@ -38,6 +38,10 @@ func serveCommand() *command {
 			fmt.Fprint(w, `Serves the packages in DIR (created if needed) as a package index:
   upload: http://HOST:PORT/legacy/   (the legacy upload API, as PyPI: flit publish, twine)
   simple: http://HOST:PORT/simple/   (PEP 503 HTML and PEP 691 JSON: pip, uv)
+  provenance: http://HOST:PORT/integrity/<project>/<version>/<file>/provenance
+                                     (PEP 740: attestations uploaded with a file;
+                                     their structure and digest are checked, the
+                                     Sigstore signature and publisher are not)
 Uploads are checked in PyPI's order with PyPI's messages; re-uploading an
 identical file is accepted, other content under a used name is refused.
 Files are stored as DIR/<normalized-name>/<file> with DIR/<name>/.files.json
