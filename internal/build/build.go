@@ -301,6 +301,7 @@ func warn(req Request, p *pyproject.Project) error {
 	}
 	if req.Validate {
 		list := validate.Project(p, validate.Options{AllowInvalid: allow, NoNetwork: req.Getenv("FLIT_NO_NETWORK") != ""})
+		list.Sort() // in file order, as withValidation reports them
 		for _, w := range list.Warnings() {
 			req.Log.Warnf("%s", w.Located())
 		}
