@@ -183,7 +183,7 @@ func stableABIMessage(ext, limited string, probs []StableABIProblem) (msg, hint 
 	case need == 0:
 		hint = fmt.Sprintf("stop using %s, or drop py-limited-api", them)
 	default:
-		hint = fmt.Sprintf("stop using those not in the stable ABI (or drop py-limited-api) and raise py-limited-api to \"cp3%d\"", need)
+		hint = fmt.Sprintf("stop using those not in the stable ABI and raise py-limited-api to \"cp3%d\", or drop py-limited-api", need)
 	}
 	return msg, hint
 }

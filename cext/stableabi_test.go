@@ -140,7 +140,7 @@ func TestStableABIMessage(t *testing.T) {
 			`stop using it, or drop py-limited-api`},
 		{[]string{"PyUnicode_AsUTF8", "Py_NewRef", "PyIter_Send", "PyObject_Vectorcall", "Py_TYPE", "PyType_GetName"}, "cp38",
 			`extension "pkg._x" (py-limited-api = "cp38") uses symbols outside the stable ABI of Python 3.8: PyUnicode_AsUTF8 (not in the stable ABI), Py_TYPE (added in 3.14), PyObject_Vectorcall (added in 3.12), PyType_GetName (added in 3.11) and 2 more`,
-			`stop using those not in the stable ABI (or drop py-limited-api) and raise py-limited-api to "cp314"`},
+			`stop using those not in the stable ABI and raise py-limited-api to "cp314", or drop py-limited-api`},
 	}
 	for _, c := range cases {
 		msg, hint := stableABIMessage("pkg._x", c.limited, check(c.syms, limitedMinor(c.limited)))
