@@ -197,7 +197,7 @@ func Run(req Request) ([]Artifact, error) {
 			}
 			log.Debugf("building the wheel from the unpacked sdist in %s", top)
 			if wp, err = load(Request{Getenv: req.Getenv, Log: diag.Discard}, filepath.Join(top, filepath.Base(p.File))); err != nil {
-				return nil, fmt.Errorf("the project unpacked from the sdist does not load (is a file missing from the sdist?): %w", err)
+				return nil, fromUnpacked(err, top, p.File)
 			}
 		}
 		opts := req.Wheel
@@ -229,6 +229,34 @@ func Run(req Request) ([]Artifact, error) {
 	}
 	ok = true
 	return built, nil
+}
+
+// fromUnpacked rewrites an error from loading the project unpacked from the
+// sdist: it points at the user's own pyproject.toml, drops the temporary
+// folder from paths, and says that a file may be missing from the sdist
+// (typically one the module reads at import time, such as a VERSION file).
+func fromUnpacked(err error, top, projectFile string) error {
+	const what = "building the wheel from the unpacked sdist: "
+	const hint = "is a file missing from the sdist? add it with [tool.flit.sdist] include"
+	strip := func(s string) string { return strings.ReplaceAll(s, top+string(filepath.Separator), "") }
+	list, ok := diag.AsList(err)
+	if !ok {
+		return fmt.Errorf("%s%s (%s)", what, strip(err.Error()), hint)
+	}
+	out := make(diag.List, 0, len(list))
+	for _, d := range list {
+		if d.File == "" || strings.HasPrefix(d.File, top) {
+			d.File = projectFile
+		}
+		d.Msg = what + strip(d.Msg)
+		if d.Hint != "" {
+			d.Hint = hint + "; or " + strip(d.Hint)
+		} else {
+			d.Hint = hint
+		}
+		out = append(out, d)
+	}
+	return out.Err()
 }
 
 // explainWheelError names a broken symlink relative to the project and,
