@@ -249,3 +249,22 @@ func TestStableABIAuditBuild(t *testing.T) {
 		t.Errorf("python says %q, want \"3 True\"", got)
 	}
 }
+
+// FuzzParseStableABI: the parser never panics, and what it accepts has a
+// name, a non-negative minor version and no stray flag text.
+func FuzzParseStableABI(f *testing.F) {
+	f.Add(stableABIText[:2000])
+	f.Add("PyFoo 3.2 abi-only ifdef=MS_WINDOWS\n# comment\nPyBar 3.10\n")
+	f.Add("PyFoo 3.-1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		abi, err := parseStableABI(text)
+		if err != nil {
+			return
+		}
+		for name, s := range abi {
+			if name == "" || s.Name != name || s.Minor < 0 || strings.ContainsAny(s.Ifdef, " \t") {
+				t.Errorf("parseStableABI(%q) gave %+v", text, s)
+			}
+		}
+	})
+}
