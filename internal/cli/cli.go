@@ -175,11 +175,39 @@ func (g *Globals) checkProjectFile() (int, bool) {
 		hint := "run 'flit init' to create one, or pass -f PATH/pyproject.toml"
 		if _, ierr := os.Stat(filepath.Join(filepath.Dir(path), "flit.ini")); ierr == nil {
 			hint = "this project has a flit.ini, a format no longer supported: run 'flit tomlify' to convert it"
+		} else if up := parentProjectFile(path); up != "" {
+			if g.Env.Dir != "" {
+				if rel, err := filepath.Rel(g.Env.Dir, up); err == nil {
+					up = rel // ../../pyproject.toml
+				}
+			}
+			hint = fmt.Sprintf("found %s in a parent folder: run flit in %s, or pass -f %s", up, filepath.Dir(up), up)
 		}
 		fmt.Fprintf(g.Env.Stderr, "error: Config file %s does not exist (%s)\n", show, hint)
 		return 1, false
 	}
 	return 0, true
+}
+
+// parentProjectFile finds a pyproject.toml in a parent folder of a missing
+// one (flit run from a project's subfolder), or "".
+func parentProjectFile(path string) string {
+	if filepath.Base(path) != "pyproject.toml" {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	for dir := filepath.Dir(filepath.Dir(abs)); ; dir = filepath.Dir(dir) {
+		cand := filepath.Join(dir, "pyproject.toml")
+		if fi, err := os.Stat(cand); err == nil && !fi.IsDir() {
+			return cand
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
 }
 
 func suggestCommand(name string) string {
