@@ -181,7 +181,7 @@ func (g *Globals) checkProjectFile() (int, bool) {
 					up = rel // ../../pyproject.toml
 				}
 			}
-			hint = fmt.Sprintf("found %s in a parent folder: run flit in %s, or pass -f %s", up, filepath.Dir(up), up)
+			hint += fmt.Sprintf("; found %s in a parent folder: run flit in %s, or pass -f %s", up, filepath.Dir(up), up)
 		}
 		fmt.Fprintf(g.Env.Stderr, "error: Config file %s does not exist (%s)\n", show, hint)
 		return 1, false
