@@ -114,9 +114,11 @@ func Run(req Request) (string, error) {
 		if req.Hook == "build_sdist" {
 			format = "sdist"
 		}
+		noVCS := false // flit_core's backend never asks git or hg, whatever the profile
 		arts, err := build.Run(build.Request{
 			ProjectFile:    file,
 			Formats:        []string{format},
+			UseVCS:         &noVCS,
 			Wheel:          wheel.Options{Editable: req.Hook == "build_editable"},
 			OutDir:         req.Dir,
 			Getenv:         req.Getenv,
