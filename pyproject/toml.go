@@ -61,6 +61,11 @@ func decodeTOML(file string, data []byte) (*document, *diag.Diagnostic) {
 		}
 		return nil, &d
 	}
+	if f := toml11Syntax(data); f != nil {
+		return nil, &diag.Diagnostic{File: file, Line: f.Line, Col: f.Col, Source: doc.line(f.Line),
+			Msg:  "invalid TOML: " + f.What + " is TOML 1.1 syntax, which Python's tomllib (used by flit_core, pip and build) does not read",
+			Hint: f.Fix}
+	}
 	if m == nil {
 		m = map[string]any{}
 	}
