@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -170,6 +171,9 @@ func Select(p *pyproject.Project, opts Options) (*Selection, error) {
 		}
 	}
 	if sys != nil {
+		if _, err := exec.LookPath(sys.Name); err != nil {
+			return nil, fmt.Errorf("--use-vcs: %s is in a %s checkout, but there is no %s command on PATH: install %s, or build without --use-vcs", root, sys.Name, sys.Name, sys.Name)
+		}
 		files, err := sys.Files(root, func(f string) bool { return excl.matchFile(f) != "" }, log)
 		if err != nil {
 			return nil, err

@@ -199,3 +199,19 @@ description = "x"
 		t.Errorf("err = %v, want %q", err, want)
 	}
 }
+
+// --use-vcs in a git checkout without a git command says so and how to
+// get on, instead of Go's "exec: \"git\": executable file not found".
+func TestUseVCSWithoutGit(t *testing.T) {
+	p := load(t, `[project]
+name = "novcs"
+version = "1"
+description = "x"
+`, "novcs.py", ".git/HEAD")
+	t.Setenv("PATH", t.TempDir())
+	_, err := Select(p, Options{UseVCS: true})
+	want := "--use-vcs: " + p.Root + " is in a git checkout, but there is no git command on PATH: install git, or build without --use-vcs"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
