@@ -441,6 +441,9 @@ func (l *loader) license(v any) {
 			}
 		case hasText:
 			// flit_core discards the text: no License field is written.
+			// Say so, since the license then appears nowhere in the metadata.
+			l.warnAt("project.license.text", true, "[project.license] text is not written to the metadata (flit ignores it)",
+				`use an SPDX expression such as license = "MIT", or license = {file = "LICENSE"}`)
 		default:
 			l.errorAt("project.license", false, "file or text field required in [project.license] table", "")
 		}
