@@ -406,7 +406,7 @@ func (l *loader) license(v any) {
 				md.LicenseExpression = lic
 				return
 			}
-			l.errorAt("project.license", true, err.Error(), "see https://spdx.org/licenses/")
+			l.errorAt("project.license", true, err.Error(), spdxHint(err.Error()))
 			return
 		}
 		md.LicenseExpression = expr
@@ -698,4 +698,27 @@ func isPySpace(r rune) bool {
 		return true
 	}
 	return r >= 0x2000 && r <= 0x200a
+}
+
+// spdxHint points a deprecated GNU-style license ID ("GPL-3.0", "LGPL-2.1")
+// at its -only / -or-later replacements, and any other problem at the list.
+func spdxHint(msg string) string {
+	const suffix = "' is not a recognised SPDX license ID"
+	if strings.HasPrefix(msg, "'") && strings.HasSuffix(msg, suffix) {
+		id := strings.TrimSuffix(strings.TrimPrefix(msg, "'"), suffix)
+		var alts []string
+		suffixes := []string{"-only", "-or-later"}
+		if strings.HasSuffix(id, "+") { // "or any later version"
+			suffixes = suffixes[1:]
+		}
+		for _, s := range suffixes {
+			if c, ok := spdx.IsKnownID(strings.TrimSuffix(id, "+") + s); ok {
+				alts = append(alts, "'"+c+"'")
+			}
+		}
+		if len(alts) > 0 {
+			return "a deprecated ID: write " + strings.Join(alts, " or ") + "; see https://spdx.org/licenses/"
+		}
+	}
+	return "see https://spdx.org/licenses/"
 }

@@ -187,3 +187,16 @@ for i in range(0, len(a), 2):
 		}
 	}
 }
+
+func TestSPDXHint(t *testing.T) {
+	for _, c := range []struct{ msg, want string }{
+		{"'GPL-3.0' is not a recognised SPDX license ID", "a deprecated ID: write 'GPL-3.0-only' or 'GPL-3.0-or-later'; see https://spdx.org/licenses/"},
+		{"'lgpl-2.1+' is not a recognised SPDX license ID", "a deprecated ID: write 'LGPL-2.1-or-later'; see https://spdx.org/licenses/"},
+		{"'Foo' is not a recognised SPDX license ID", "see https://spdx.org/licenses/"},
+		{"The SPDX license expression must not be empty", "see https://spdx.org/licenses/"},
+	} {
+		if got := spdxHint(c.msg); got != c.want {
+			t.Errorf("spdxHint(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
