@@ -137,7 +137,20 @@ func Main(args []string, env *Env) (code int) {
 		return 0
 	}
 	rest := fs.Args()
+	iniSet := false
+	fs.Visit(func(f *flag.Flag) { iniSet = iniSet || f.Name == "f" || f.Name == "ini-file" })
+	if iniSet && g.IniFile == "" {
+		fmt.Fprintf(env.Stderr, "flit: -f/--ini-file needs the path of a pyproject.toml file, got an empty value\nRun 'flit -h' for the commands and global options.\n")
+		return 2
+	}
 	if len(rest) == 0 {
+		for _, c := range commands() {
+			if iniSet && c.name == g.IniFile && !c.hidden {
+				// "flit -f build": the command became the option's value.
+				fmt.Fprintf(env.Stderr, "flit: no command: -f took %q as its file name (write 'flit -f FILE %s')\nRun 'flit -h' for the commands and global options.\n", g.IniFile, g.IniFile)
+				return 2
+			}
+		}
 		fmt.Fprint(env.Stderr, mainUsage())
 		return 1
 	}
