@@ -12,5 +12,6 @@ func importInfo(opts Options, m *pysrc.Module) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	opts.Log.Debugf("running %s to import %s and read its __doc__ and __version__", py, m.File())
 	return python.ImportInfo(py, m)
 }
