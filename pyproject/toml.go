@@ -38,6 +38,14 @@ func decodeTOML(file string, data []byte) (*document, *diag.Diagnostic) {
 		lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"),
 		locs:  map[string]loc{},
 	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) ||
+		(len(data) > 1 && bytes.IndexByte(data[:min(len(data), 64)], 0) >= 0) {
+		// Windows PowerShell's "echo ... > pyproject.toml" writes UTF-16;
+		// showing the line would print NUL bytes to the terminal.
+		return nil, &diag.Diagnostic{File: file, Line: 1, Col: 1,
+			Msg:  "invalid TOML: the file is UTF-16 (or holds NUL bytes), not UTF-8",
+			Hint: "save it as UTF-8 without a byte order mark"}
+	}
 	var m map[string]any
 	if err := toml.Unmarshal(data, &m); err != nil {
 		d := diag.Diagnostic{File: file, Msg: "invalid TOML: " + err.Error()}
