@@ -87,9 +87,11 @@ func toml11Syntax(data []byte) *toml11Finding {
 				stack = stack[:len(stack)-1]
 			}
 			lastSig = i
-		case c >= '0' && c <= '9' && !isDigit(i-1) && (i == 0 || data[i-1] != ':'):
-			// HH:MM outside strings can only start a time (keys cannot hold
-			// ':'): TOML 1.0 requires the seconds.
+		case c >= '0' && c <= '9' && !isDigit(i-1) && (i == 0 || (data[i-1] != ':' && data[i-1] != '+' && data[i-1] != '-')):
+			// HH:MM outside strings, not after the sign of a UTC offset
+			// (-07:00, which has no seconds in any version), can only
+			// start a time (keys cannot hold ':'): TOML 1.0 requires the
+			// seconds.
 			if isDigit(i+1) && i+2 < len(data) && data[i+2] == ':' && isDigit(i+3) && isDigit(i+4) {
 				if i+5 >= len(data) || data[i+5] != ':' {
 					return at(i, "a time without seconds", "write the seconds, e.g. 07:32:00")

@@ -32,6 +32,8 @@ var toml11Cases = []struct{ doc, want string }{
 	{"a = 1979-05-27 07:32\n", "1:16 a time without seconds"},
 	{"a = 07:32\n", "1:5 a time without seconds"},
 	{"a = 1979-05-27T07:32:00Z\nb = 00:00:00.5\nc = 1979-05-27\n", ""},
+	{"a = 1979-05-27T07:32:00-07:00\nb = 1979-05-27T00:32:00.999999+07:00\nc = [1979-05-27 07:32:00+01:30]\n", ""},
+	{"a = 1979-05-27T07:32-07:00\n", "1:16 a time without seconds"},
 	{"a = \"07:32\" # 07:32 {\n", ""},
 	{"a = \"\"\"x\\\n  y\"\"\"\nb = {c = 1,}\n", "3:11 a trailing comma in an inline table"},
 	{"e = \"\"\"a\"\"\"\"\nf = '''a''''\ng = {x = 1}\n", ""},
