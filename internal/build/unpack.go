@@ -18,8 +18,11 @@ import (
 // unpackParent is where the sdist is unpacked for the wheel: $TMPDIR when
 // set, else a RAM-backed /dev/shm when there is one (unpacking thousands of
 // small files is dominated by file system work), else the system temp dir.
+//
+// A TMPDIR that is not a directory is passed over, as Python's tempfile
+// does (flit builds there), rather than failing with "stat $TMPDIR".
 func unpackParent(getenv func(string) string) string {
-	if t := getenv("TMPDIR"); t != "" {
+	if t := getenv("TMPDIR"); t != "" && isDir(t) {
 		return t
 	}
 	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
@@ -29,7 +32,15 @@ func unpackParent(getenv func(string) string) string {
 			return "/dev/shm"
 		}
 	}
-	return os.TempDir()
+	if t := os.TempDir(); isDir(t) {
+		return t
+	}
+	return "/tmp"
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 type unpackJob struct {
