@@ -119,6 +119,7 @@ func Run(req Request) (string, error) {
 			ProjectFile:    file,
 			Formats:        []string{format},
 			UseVCS:         &noVCS,
+			Python:         hookPython(req),
 			Wheel:          wheel.Options{Editable: req.Hook == "build_editable"},
 			OutDir:         req.Dir,
 			Getenv:         req.Getenv,
@@ -182,7 +183,18 @@ func loadOptions(req Request) pyproject.Options {
 		AllowInvalid: req.Getenv("FLIT_ALLOW_INVALID") != "",
 		Getenv:       req.Getenv,
 		Log:          req.Log,
+		Python:       hookPython(req),
 	}
+}
+
+// hookPython is the interpreter for the import fallback of a dynamic
+// version or docstring: the one running the hook, which the shim passes as
+// GOFLIT_BUILD_PYTHON, as flit_core imports the module in the frontend's
+// interpreter (where get_requires' dependencies were installed, in an
+// isolated build environment too). "" (python3 on PATH) when the binary
+// runs without the shim.
+func hookPython(req Request) string {
+	return req.Getenv("GOFLIT_BUILD_PYTHON")
 }
 
 // getRequires follows flit_core: nothing extra is needed when the dynamic

@@ -215,3 +215,43 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+// TestShimImportsWithHookInterpreter: the import fallback runs the module in
+// the interpreter running the hook (the frontend's, where get_requires'
+// dependencies were installed), as flit_core does, not in the python3 on
+// PATH. Here the dependency exists only in a venv that runs the hooks, and
+// python3 on PATH is Debian's python, which lacks it.
+func TestShimImportsWithHookInterpreter(t *testing.T) {
+	venvPy := testutil.Venv(t)
+	purelib := strings.TrimSpace(testutil.MustRun(t, "", nil, venvPy, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"))
+	if err := os.WriteFile(filepath.Join(purelib, "onlyinvenv.py"), []byte("VERSION = '3.4'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pathDir := t.TempDir()
+	if err := os.Symlink(testutil.PythonWith(t), filepath.Join(pathDir, "python3")); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"pyproject.toml": "[build-system]\nrequires = [\"goflit\"]\nbuild-backend = \"goflit.buildapi\"\n[project]\nname = \"needsdep\"\ndynamic = [\"version\", \"description\"]\ndependencies = [\"onlyinvenv\"]\n",
+		"needsdep.py":    "\"\"\"Needs a dependency to import.\"\"\"\nimport onlyinvenv\n__version__ = onlyinvenv.VERSION\n",
+	})
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command(venvPy, "-c", `
+import json, os, sys, tempfile, goflit.buildapi as g
+md = tempfile.mkdtemp()
+print(json.dumps([g.get_requires_for_build_wheel(), g.prepare_metadata_for_build_wheel(md), g.build_wheel(sys.argv[1]), g.build_sdist(sys.argv[1])]))
+`, out)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join(testutil.ModuleRoot(), "python"),
+		"GOFLIT_BIN="+testutil.FlitBinary(t), "PYTHONDONTWRITEBYTECODE=1", "FLIT_INSTALL_PYTHON=",
+		"PATH="+pathDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	res := testutil.Capture(t, cmd)
+	if res.Code != 0 {
+		t.Fatalf("hooks failed: exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	want := `[["onlyinvenv"], "needsdep-3.4.dist-info", "needsdep-3.4-py2.py3-none-any.whl", "needsdep-3.4.tar.gz"]`
+	if got := strings.TrimSpace(res.Stdout); got != want {
+		t.Errorf("hook results = %s, want %s", got, want)
+	}
+}

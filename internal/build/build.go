@@ -35,6 +35,10 @@ type Request struct {
 	OutDir      string   // "" = <project>/dist
 	Getenv      func(string) string
 	Log         diag.Logger
+	// Python is the interpreter for the import fallback of a dynamic
+	// version or docstring ("" = FLIT_INSTALL_PYTHON, else python3 on
+	// PATH); the PEP 517 backend passes the frontend's interpreter.
+	Python string
 	// Validate runs the flit command line's extra checks (classifiers,
 	// entry points, URLs, ...) as `flit build` does; the PEP 517 backend
 	// leaves it off, as flit_core does.
@@ -196,7 +200,7 @@ func Run(req Request) ([]Artifact, error) {
 				return nil, fmt.Errorf("unpacking the sdist: %w", err)
 			}
 			log.Debugf("building the wheel from the unpacked sdist in %s", top)
-			if wp, err = load(Request{Getenv: req.Getenv, Log: diag.Discard}, filepath.Join(top, filepath.Base(p.File))); err != nil {
+			if wp, err = load(Request{Getenv: req.Getenv, Log: diag.Discard, Python: req.Python}, filepath.Join(top, filepath.Base(p.File))); err != nil {
 				return nil, fromUnpacked(err, top, p.File)
 			}
 		}
@@ -280,7 +284,7 @@ func explainWheelError(err error, root, srcRoot string, fromSdist bool) error {
 
 func load(req Request, file string) (*pyproject.Project, error) {
 	allow := req.Getenv("FLIT_ALLOW_INVALID") != ""
-	opts := pyproject.Options{AllowInvalid: allow, Getenv: req.Getenv, Log: req.Log}
+	opts := pyproject.Options{AllowInvalid: allow, Getenv: req.Getenv, Log: req.Log, Python: req.Python}
 	if !req.Validate {
 		p, err := pyproject.Load(file, opts)
 		if err != nil {
