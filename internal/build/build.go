@@ -104,6 +104,11 @@ func Run(req Request) ([]Artifact, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v := p.Metadata.Version; strings.ContainsAny(v, "-/\\ ") {
+		// Only FLIT_ALLOW_INVALID lets such a version through; flit then
+		// fails an assertion while naming the wheel.
+		return nil, fmt.Errorf("%s: version %q (let through by FLIT_ALLOW_INVALID) cannot go in the wheel and sdist file names, where '-' separates the fields: use a PEP 440 version (a label goes after '+', as in 1.0+foo)", p.File, v)
+	}
 	outDir := req.OutDir
 	if outDir == "" {
 		outDir = filepath.Join(p.Root, "dist")
