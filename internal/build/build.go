@@ -248,6 +248,15 @@ func fromUnpacked(err error, top, projectFile string) error {
 	const what = "building the wheel from the unpacked sdist: "
 	const hint = "is a file missing from the sdist? add it with [tool.flit.sdist] include"
 	strip := func(s string) string { return strings.ReplaceAll(s, top+string(filepath.Separator), "") }
+	if name, target, ok := danglingLink(top); ok {
+		// Typically a symlinked pyproject.toml or readme: the sdist keeps
+		// the link, not the file it points to.
+		fix := "add the target to [tool.flit.sdist] include, or replace the link with a copy of the file"
+		if rel, rerr := filepath.Rel(top, filepath.Join(top, filepath.Dir(filepath.FromSlash(name)), target)); filepath.IsAbs(target) || rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			fix = "it points outside the project, so replace the link with a copy of the file"
+		}
+		return fmt.Errorf("%s is a symlink to %s, which is not in the sdist (the wheel is built from the unpacked sdist): %s", name, target, fix)
+	}
 	list, ok := diag.AsList(err)
 	if !ok {
 		return fmt.Errorf("%s%s (%s)", what, strip(err.Error()), hint)
@@ -266,6 +275,24 @@ func fromUnpacked(err error, top, projectFile string) error {
 		out = append(out, d)
 	}
 	return out.Err()
+}
+
+// danglingLink finds a symlink under top whose target does not exist and
+// returns its slash-separated path relative to top and its target.
+func danglingLink(top string) (name, target string, found bool) {
+	filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || found || d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		if _, serr := os.Stat(path); serr != nil {
+			rel, _ := filepath.Rel(top, path)
+			name, found = filepath.ToSlash(rel), true
+			target, _ = os.Readlink(path)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return name, target, found
 }
 
 // explainWheelError names a broken symlink relative to the project and,
