@@ -102,6 +102,12 @@ func (t *txn) startCompiler(python string, n int, log diag.Logger) (*compiler, e
 		go func() {
 			defer c.wg.Done()
 			rerr := c.collect(bufio.NewReaderSize(stdout, 256<<10), pending)
+			// After a failure feed may still be queueing sources: keep
+			// taking them so that it reaches the end and closes stdin.
+			go func() {
+				for range pending {
+				}
+			}()
 			io.Copy(io.Discard, stdout)
 			werr := cmd.Wait()
 			if rerr == nil && werr != nil {
@@ -152,7 +158,18 @@ func (c *compiler) feed(stdin io.WriteCloser, pending chan<- *staged) {
 			broken = true
 			continue
 		}
-		pending <- j.s
+		select {
+		case pending <- j.s:
+		default:
+			// The collector is waiting for answers to sources still in
+			// the buffer: send them before waiting for it (small
+			// sources fill pending before they fill the buffer).
+			if err := w.Flush(); err != nil {
+				broken = true
+				continue
+			}
+			pending <- j.s
+		}
 	}
 	w.Flush()
 }
