@@ -59,8 +59,8 @@ func newTxn(ctx context.Context) *txn {
 
 // interrupted is the error of a cancelled install (nil if not cancelled).
 func (t *txn) interrupted() error {
-	if err := t.ctx.Err(); err != nil {
-		return fmt.Errorf("install interrupted (%v): nothing was installed, the environment is as it was", err)
+	if t.ctx.Err() != nil {
+		return fmt.Errorf("install interrupted (%v): nothing was installed, the environment is as it was", context.Cause(t.ctx))
 	}
 	return nil
 }

@@ -173,8 +173,26 @@ Use -v to see the commands run.
 		// Ctrl-C (or SIGTERM) cancels the install instead of killing the
 		// process midway: nothing is installed, or a commit in progress is
 		// rolled back.
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
+		// The exit status is then 128+signal, as for the other commands
+		// (internal/interrupt).
+		ctx, cancel := context.WithCancelCause(context.Background())
+		sigc := make(chan os.Signal, 1)
+		signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+		caught := make(chan syscall.Signal, 1)
+		go func() {
+			select {
+			case s := <-sigc:
+				if ss, ok := s.(syscall.Signal); ok {
+					caught <- ss
+				}
+				cancel(signalError{s})
+			case <-ctx.Done():
+			}
+		}()
+		defer func() {
+			signal.Stop(sigc)
+			cancel(nil)
+		}()
 		opts := install.Options{Log: g.Log, Context: ctx}
 		var res *install.Result
 		switch {
@@ -186,7 +204,15 @@ Use -v to see the commands run.
 			res, err = installBuilt(g, p, target, opts)
 		}
 		if err != nil {
-			return g.Fail(err)
+			code := g.Fail(err)
+			if errors.Is(context.Cause(ctx), errSignal) {
+				select {
+				case s := <-caught:
+					code = 128 + int(s)
+				default:
+				}
+			}
+			return code
 		}
 		g.Log.Infof("Installed %s %s into %s", p.Name, p.Version, filepath.Dir(res.DistInfo))
 		if !onPath(target.Scheme.Scripts, getenv("PATH")) && len(p.EntryPoints["console_scripts"])+len(p.EntryPoints["gui_scripts"]) > 0 {
@@ -210,6 +236,16 @@ func installBuilt(g *Globals, p *pyproject.Project, target *install.Target, opts
 		Log:             g.Log,
 	}, opts)
 }
+
+// errSignal is the cause of an install cancelled by a signal.
+var errSignal = errors.New("signal")
+
+// signalError names the signal that cancelled an install ("interrupt",
+// "terminated").
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string        { return e.sig.String() }
+func (e signalError) Is(target error) bool { return target == errSignal }
 
 func onPath(dir, path string) bool {
 	for _, d := range filepath.SplitList(path) {

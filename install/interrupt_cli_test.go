@@ -1,0 +1,75 @@
+package install
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"goflit/internal/testutil"
+)
+
+// TestCLIInterruptExitCode: Ctrl-C (SIGINT) or SIGTERM during flit install
+// rolls back and exits as a shell reports a process killed by that signal
+// (130, 143), like every other goflit command; the environment is as it
+// was.
+func TestCLIInterruptExitCode(t *testing.T) {
+	t.Parallel()
+	work := t.TempDir()
+	proj := filepath.Join(work, "slow")
+	files := map[string]string{
+		"pyproject.toml":   "[project]\nname = \"slow\"\nversion = \"1\"\ndescription = \"many modules\"\n",
+		"slow/__init__.py": "",
+	}
+	for i := 0; i < 3000; i++ {
+		files[fmt.Sprintf("slow/m%d.py", i)] = fmt.Sprintf("X = %d\n", i)
+	}
+	testutil.WriteFiles(t, proj, files)
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		venv := filepath.Join(work, "venv-"+tc.sig.String())
+		newVenv(t, venv)
+		before := tree(t, venv)
+		cmd := exec.Command(testutil.FlitBinary(t), "install", "--deps", "none", "--python", venv)
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), rootOK...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Signal(tc.sig)
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("%v: flit install did not stop\n%s", tc.sig, out.String())
+		}
+		if err == nil {
+			t.Skipf("the install finished before the signal arrived:\n%s", out.String())
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != tc.code {
+			t.Errorf("%v: %v, want exit status %d\n%s", tc.sig, err, tc.code, out.String())
+		}
+		if !strings.Contains(out.String(), "nothing was installed") {
+			t.Errorf("%v: output %q does not say nothing was installed", tc.sig, out.String())
+		}
+		if d := treeDiff(before, tree(t, venv)); d != "" {
+			t.Errorf("%v: the environment changed:\n%s", tc.sig, d)
+		}
+	}
+}
