@@ -226,7 +226,7 @@ func GuessModule(dir string) string {
 				continue
 			}
 			if info.IsDir() {
-				if !names.IsIdentifier(name) || name == "test" || name == "tests" {
+				if !validModule(name) || name == "test" || name == "tests" {
 					continue
 				}
 				if fi, err := os.Stat(filepath.Join(d, name, "__init__.py")); err == nil && fi.Mode().IsRegular() {
@@ -235,7 +235,7 @@ func GuessModule(dir string) string {
 				continue
 			}
 			stem, ok := strings.CutSuffix(name, ".py")
-			if ok && info.Mode().IsRegular() && names.IsIdentifier(stem) && stem != "setup" && !strings.HasPrefix(name, "test_") {
+			if ok && info.Mode().IsRegular() && validModule(stem) && stem != "setup" && !strings.HasPrefix(name, "test_") {
 				modules = append(modules, stem)
 			}
 		}
@@ -334,9 +334,24 @@ func Init(o Options) (*Result, error) {
 	return res, nil
 }
 
+// validModule is a module name init can use: a Python identifier that is
+// also a valid [project] name (flit writes the module name there), so
+// ASCII only.
+func validModule(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return names.IsIdentifier(s)
+}
+
 func checkFlags(o Options) error {
 	if o.Name != nil && !names.IsIdentifier(*o.Name) {
 		return fmt.Errorf("--name %q is not a valid Python module name: use letters, digits and underscores, not starting with a digit", *o.Name)
+	}
+	if o.Name != nil && !validModule(*o.Name) {
+		return fmt.Errorf("--name %q cannot be the project name, which must be ASCII: use ASCII letters, digits and underscores", *o.Name)
 	}
 	if o.Email != nil && !validEmail(*o.Email) {
 		return fmt.Errorf("--email %q is not an email address: it needs an @ with text on both sides", *o.Email)
@@ -367,7 +382,7 @@ func ask(o Options, defaults map[string]any, interactive bool) (answers, error) 
 	case o.Name != nil:
 		a.module = *o.Name
 	case interactive:
-		if a.module, err = promptText(p, "Module name", guess, guess != "", names.IsIdentifier, ""); err != nil {
+		if a.module, err = promptText(p, "Module name", guess, guess != "", validModule, ""); err != nil {
 			return a, err
 		}
 	case guess != "":

@@ -203,6 +203,10 @@ func TestInitFlags(t *testing.T) {
 		{"no guess", nil, initcmd.Options{Yes: true}, "pass --name NAME", ""},
 		{"no license", []string{"mod.py"}, initcmd.Options{}, "pass --license MIT|Apache-2.0|GPL-3.0-or-later|none", ""},
 		{"bad name", nil, initcmd.Options{Name: ptr("my-mod")}, `--name "my-mod" is not a valid Python module name`, ""},
+		// Python accepts the identifier, but the module name becomes
+		// [project] name, which must be ASCII: refused, not written.
+		{"non-ASCII name", nil, initcmd.Options{Name: ptr("über"), License: ptr("none")}, `--name "über" cannot be the project name`, ""},
+		{"non-ASCII package not guessed", []string{"über/__init__.py"}, initcmd.Options{Yes: true}, "pass --name NAME", ""},
 		{"bad email", nil, initcmd.Options{Name: ptr("m"), Email: ptr("x")}, `--email "x" is not an email address`, ""},
 		{"bad home", nil, initcmd.Options{Name: ptr("m"), HomePage: ptr("x.org")}, `--home-page "x.org" should start with http:// or https://`, ""},
 		{"bad license", nil, initcmd.Options{Name: ptr("m"), License: ptr("BSD")}, `--license "BSD" is not offered`, ""},
