@@ -57,6 +57,15 @@ func newTxn(ctx context.Context) *txn {
 	return &txn{ctx: ctx, stages: map[string]string{}, stageOf: map[string]string{}, safeDirs: map[string]bool{}, hook: testCommitHook}
 }
 
+// permHint is the advice added to an error writing into the target: when
+// it is a permission problem, where to install instead.
+func permHint(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return " (no permission to write there: install with --user, or into a virtual environment with --python VENV_DIR)"
+	}
+	return ""
+}
+
 // interrupted is the error of a cancelled install (nil if not cancelled).
 func (t *txn) interrupted() error {
 	if t.ctx.Err() != nil {
@@ -91,7 +100,7 @@ func (t *txn) stagePath(root, rel string) (string, error) {
 		}
 		dir, err := os.MkdirTemp(anc, ".goflit-stage-")
 		if err != nil {
-			return "", fmt.Errorf("cannot stage files for %s: %v", root, err)
+			return "", fmt.Errorf("cannot stage files for %s: %v%s", root, err, permHint(err))
 		}
 		t.stages[root] = dir
 		sub, _ := filepath.Rel(anc, root)
@@ -161,7 +170,7 @@ func (t *txn) ensureDir(root, dir string) error {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 				if err := os.Mkdir(cur, 0o777); err != nil {
-					return fmt.Errorf("cannot create %s: %v", cur, err)
+					return fmt.Errorf("cannot create %s: %v%s", cur, err, permHint(err))
 				}
 				t.createdDirs = append(t.createdDirs, cur)
 			case err != nil:
@@ -201,7 +210,7 @@ func (t *txn) mkdirs(dir string) error {
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
 		if err := os.Mkdir(missing[i], 0o777); err != nil {
-			return fmt.Errorf("cannot create %s: %v", missing[i], err)
+			return fmt.Errorf("cannot create %s: %v%s", missing[i], err, permHint(err))
 		}
 		t.createdDirs = append(t.createdDirs, missing[i])
 	}
@@ -213,7 +222,7 @@ func (t *txn) mkdirs(dir string) error {
 func (t *txn) backup(p string) error {
 	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".goflit-old-"+randSuffix())
 	if err := os.Rename(p, tmp); err != nil {
-		return fmt.Errorf("cannot replace %s: %v", p, err)
+		return fmt.Errorf("cannot replace %s: %v%s", p, err, permHint(err))
 	}
 	t.backups = append(t.backups, [2]string{p, tmp})
 	return nil
