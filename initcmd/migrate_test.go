@@ -197,6 +197,7 @@ func TestTomlifyErrors(t *testing.T) {
 	tests := []struct{ name, ini, want string }{
 		{"no metadata", "[scripts]\na = b:c\n", "has no [metadata] section"},
 		{"no module", "[metadata]\nauthor = A\n", "[metadata] has no module"},
+		{"unclosed section header", "[metadata\nmodule = m\n", `flit.ini:1: section header "[metadata" has no closing ]: write [metadata]`},
 		{"unknown", "[metadata]\nmodule = m\nhomepage = x\n", `unrecognised metadata key "homepage" (did you mean "home-page"?)`},
 		{"missing ep file", "[metadata]\nmodule = m\nentry-points-file = eps.txt\n",
 			"flit.ini: entry-points-file: DIR/eps.txt does not exist: create it, or remove the entry-points-file key"},

@@ -55,6 +55,12 @@ func ParseINI(data, name string, caseSensitive bool) ([]IniSection, error) {
 			cur.Options[curOpt].Value += "\n" + trimmed
 			continue
 		}
+		if strings.HasPrefix(trimmed, "[") && !strings.HasSuffix(trimmed, "]") && !strings.ContainsAny(trimmed, "=:") && len(trimmed) > 1 {
+			// "[metadata": report it once, and read on as if it were
+			// closed (the lines after it are not also outside a section).
+			errs = append(errs, fmt.Sprintf("%s:%d: section header %q has no closing ]: write %s]", name, n+1, trimmed, trimmed))
+			trimmed += "]"
+		}
 		if strings.HasPrefix(trimmed, "[") && strings.HasSuffix(trimmed, "]") && len(trimmed) > 2 {
 			secName := trimmed[1 : len(trimmed)-1]
 			cur = nil
