@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Diagnostic is one problem (or warning) in an input file.
 type Diagnostic struct {
 	File    string // path as the user should see it, e.g. "pyproject.toml"
 	Line    int    // 1-based; 0 when unknown
-	Col     int    // 1-based; 0 when unknown
+	Col     int    // 1-based byte offset in the line; 0 when unknown (shown in characters when Source is set)
 	Msg     string // the message, e.g. `[project] has unknown key "reedme"`
 	Hint    string // optional: how to fix it, e.g. `did you mean "readme"?`
 	Source  string // optional: the text of line Line, for the caret display
@@ -38,7 +39,7 @@ func (d Diagnostic) render(marker bool) string {
 		if d.Line > 0 {
 			fmt.Fprintf(&b, ":%d", d.Line)
 			if d.Col > 0 {
-				fmt.Fprintf(&b, ":%d", d.Col)
+				fmt.Fprintf(&b, ":%d", d.charCol())
 			}
 		}
 		b.WriteString(": ")
@@ -55,6 +56,15 @@ func (d Diagnostic) render(marker bool) string {
 
 // Caret returns the source line and a caret under column Col, or "" when
 // the diagnostic has no source text.
+// charCol is the column as editors and Python's tomllib count it: in
+// characters, not bytes, when the line's text is known.
+func (d Diagnostic) charCol() int {
+	if d.Source == "" || d.Col-1 > len(d.Source) {
+		return d.Col
+	}
+	return utf8.RuneCountInString(d.Source[:d.Col-1]) + 1
+}
+
 func (d Diagnostic) Caret() string {
 	if d.Source == "" || d.Col <= 0 {
 		return ""

@@ -20,6 +20,22 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestRenderCharColumn: the column shown counts characters, as tomllib and
+// editors do, while Col (and the caret) stay byte-based.
+func TestRenderCharColumn(t *testing.T) {
+	d := Diagnostic{File: "pyproject.toml", Line: 2, Col: len(`name = "über`) + 1, Msg: "bad", Source: `name = "über" x`}
+	if got, want := d.Error(), "pyproject.toml:2:13: bad"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got, want := d.Caret(), "    name = \"über\" x\n                ^"; got != want {
+		t.Errorf("Caret() = %q, want %q", got, want)
+	}
+	d.Source = "" // unknown text: the byte column is all there is
+	if got, want := d.Error(), "pyproject.toml:2:14: bad"; got != want {
+		t.Errorf("Error() without source = %q, want %q", got, want)
+	}
+}
+
 func TestListErr(t *testing.T) {
 	var l List
 	l.Add(Diagnostic{Msg: "careful", Warning: true})
