@@ -48,9 +48,28 @@ func TestCLIInterruptExitCode(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		time.Sleep(300 * time.Millisecond)
-		cmd.Process.Signal(tc.sig)
+		// Signal once files are being staged (the handler is installed by
+		// then; earlier, the default action would simply kill flit).
+		site := filepath.Join(venv, "lib", "python3*", "site-packages", ".goflit-stage-*")
 		var err error
+		finished := false
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+			if m, _ := filepath.Glob(site); len(m) > 0 {
+				break
+			}
+			select {
+			case err = <-done:
+				finished = true
+			default:
+			}
+			if finished {
+				break
+			}
+		}
+		if finished {
+			t.Skipf("the install finished before staging was seen (%v):\n%s", err, out.String())
+		}
+		cmd.Process.Signal(tc.sig)
 		select {
 		case err = <-done:
 		case <-time.After(time.Minute):
