@@ -1,7 +1,9 @@
 package install
 
 import (
+	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -206,4 +208,25 @@ func FuzzCheckMemberPath(f *testing.F) {
 
 func isDriveLetter(s string) bool {
 	return len(s) >= 2 && s[1] == ':' && strings.ContainsRune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", rune(s[0]))
+}
+
+// TestMetadataName: "Replacing NAME" uses the project name as METADATA
+// spells it, not the dist-info folder's escaped form.
+func TestMetadataName(t *testing.T) {
+	tests := []struct{ metadata, want string }{
+		{"Metadata-Version: 2.4\r\nName: acme.tool\r\nVersion: 0.4\r\n", "acme.tool"},
+		{"Metadata-Version: 2.1\nVersion: 0.4\n\nName: in the body\n", "acme_tool"},
+		{"", "acme_tool"},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		if tt.metadata != "" {
+			if err := os.WriteFile(filepath.Join(dir, "METADATA"), []byte(tt.metadata), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := metadataName(dir, "acme_tool"); got != tt.want {
+			t.Errorf("metadataName(%q) = %q, want %q", tt.metadata, got, tt.want)
+		}
+	}
 }

@@ -702,6 +702,25 @@ type installed struct {
 
 // findInstalled finds installs of the project name (any version) in the
 // target's purelib and platlib, with the files their RECORD lists.
+// metadataName is the project name as its METADATA spells it ("acme.tool"),
+// or the dist-info folder's escaped form ("acme_tool") when that is unreadable.
+func metadataName(distInfo, fallback string) string {
+	data, err := os.ReadFile(filepath.Join(distInfo, "METADATA"))
+	if err != nil {
+		return fallback
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if line == "" {
+			break // end of the headers
+		}
+		if v, ok := strings.CutPrefix(line, "Name:"); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return fallback
+}
+
 func findInstalled(target *Target, name string, log diag.Logger) ([]installed, error) {
 	want := normName(name)
 	seen := map[string]bool{}
@@ -733,7 +752,7 @@ func findInstalled(target *Target, name string, log diag.Logger) ([]installed, e
 			if err != nil {
 				return nil, fmt.Errorf("%s: cannot replace the installed %s %s: %v", dir, n, v, err)
 			}
-			inst := installed{name: n, version: v, distInfo: dir}
+			inst := installed{name: metadataName(dir, n), version: v, distInfo: dir}
 			roots := target.roots()
 			for _, r := range rows {
 				p := filepath.FromSlash(r.Path)
