@@ -2,6 +2,8 @@ package upload
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"goflit/check"
@@ -166,6 +169,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := c.post(ctx, r.Target, b, d.Filename)
 		var uerr *Error
+		final := false // a transport failure that would fail the same way again
 		retryAfter := time.Duration(0)
 		switch {
 		case err != nil:
@@ -176,7 +180,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
-			uerr = &Error{File: d.Filename, Message: "cannot reach " + Redacted(r.Target.URL) + ": " + redactErr(err, r.Target)}
+			uerr, final = transportError(d.Filename, r.Target, err)
 		case resp.status >= 200 && resp.status < 300:
 			log.Infof("Package is at %s", packageURL(r.Target.URL, d.Meta.Metadata.Name))
 			return Uploaded, nil
@@ -186,7 +190,11 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 				retryAfter = time.Duration(s) * time.Second
 			}
 		}
-		retryable := uerr.Status == 0 || uerr.Status == 429 || uerr.Status >= 500
+		// Whatever the server said may echo the credentials (a proxy
+		// showing the Authorization header, a body quoting the token).
+		uerr.Message = maskSecret(uerr.Message, r.Target.Username, r.Target.Password)
+		uerr.Hint = maskSecret(uerr.Hint, r.Target.Username, r.Target.Password)
+		retryable := uerr.Status == 0 && !final || uerr.Status == 429 || uerr.Status >= 500
 		if !retryable || attempt >= retries || retries < 0 {
 			if r.SkipExisting && (uerr.Status == 400 || uerr.Status == 409) {
 				// A parallel job may have uploaded the same file meanwhile.
@@ -208,6 +216,34 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 			return 0, err
 		}
 	}
+}
+
+// transportError describes a request that got no HTTP response. final is
+// true for failures that a retry would meet again: TLS spoken to a plain
+// HTTP port, a certificate that does not verify.
+func transportError(file string, t *Target, err error) (e *Error, final bool) {
+	msg := redactErr(err, t)
+	var (
+		rec      tls.RecordHeaderError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	switch {
+	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
+		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
+			Hint: "the server speaks plain HTTP on this port: use an http:// upload URL if that is intended, or the index's HTTPS address"}, true
+	case errors.As(err, &rec):
+		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
+			Hint: "the server does not speak TLS on this port: check the scheme and port of the upload URL"}, true
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
+			Hint: "the server's certificate does not verify: for an index with a private CA, point SSL_CERT_FILE at a bundle holding its certificate"}, true
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return &Error{File: file, Message: "the server closed the connection during the upload (" + Redacted(t.URL) + "): " + msg}, false
+	}
+	return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg}, false
 }
 
 // localError is a problem on this side (the file vanished), not worth a retry.

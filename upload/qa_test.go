@@ -1,0 +1,115 @@
+package upload_test
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"goflit/internal/testutil"
+	"goflit/upload"
+)
+
+// A server (or a proxy in front of it) that echoes the Authorization header
+// or the token in its refusal must not get the secret printed: nothing flit
+// shows may contain the password or token.
+func TestRefusalNeverShowsTheSecret(t *testing.T) {
+	const secret = "pypi-AgEIcHlwaS5vcmcSECRET"
+	basic := base64.StdEncoding.EncodeToString([]byte("__token__:" + secret))
+	for name, h := range map[string]http.HandlerFunc{
+		"reason phrase echoes Authorization": func(w http.ResponseWriter, r *http.Request) {
+			hj, _, _ := w.(http.Hijacker).Hijack()
+			defer hj.Close()
+			body := "denied"
+			hj.Write([]byte("HTTP/1.1 403 Denied for " + r.Header.Get("Authorization") + "\r\nContent-Length: 6\r\nConnection: close\r\n\r\n" + body))
+		},
+		"JSON body echoes the token": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(403)
+			w.Write([]byte(`{"message":"Invalid API Token: ` + secret + ` is not valid"}`))
+		},
+		"5xx text body echoes the token": func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(500)
+			w.Write([]byte("bad token " + secret))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			w := demoWheel("1.0", "x")
+			p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+			log := &testutil.Log{}
+			c := &upload.Client{Log: log, Retries: 1, Sleep: noSleep}
+			_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: srv.URL + "/legacy/", Username: "__token__", Password: secret}, Path: p})
+			if err == nil {
+				t.Fatal("upload succeeded")
+			}
+			all := err.Error() + "\n" + log.String()
+			if strings.Contains(all, secret) || strings.Contains(all, basic) {
+				t.Fatalf("secret shown:\n%s", all)
+			}
+			if !strings.Contains(err.Error(), "****") {
+				t.Errorf("the message lost more than the secret: %v", err)
+			}
+		})
+	}
+}
+
+// TLS to a port that speaks plain HTTP (or a certificate that does not
+// verify) fails the same way every time: no retries, and a hint.
+func TestTLSMismatchNotRetried(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsSrv.StartTLS()
+	defer tlsSrv.Close()
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	for _, tc := range []struct{ url, hint string }{
+		{"https://" + strings.TrimPrefix(srv.URL, "http://") + "/legacy/", "the server speaks plain HTTP"},
+		{tlsSrv.URL + "/legacy/", "certificate"},
+	} {
+		attempts := 0
+		c := &upload.Client{Retries: 3, Sleep: func(context.Context, time.Duration) error { attempts++; return nil }}
+		_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: tc.url}, Path: p})
+		if err == nil || attempts != 0 || !strings.Contains(err.Error(), tc.hint) {
+			t.Errorf("%s: %d retries, err %v", tc.url, attempts, err)
+		}
+	}
+}
+
+// A server that closes the connection while the file is being sent was
+// reached: the message says the connection was closed, and it is retried.
+func TestClosedMidUpload(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 200)
+			c.Read(buf)
+			c.Close()
+		}
+	}()
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	attempts := 0
+	c := &upload.Client{Retries: 1, Sleep: func(context.Context, time.Duration) error { attempts++; return nil }}
+	_, err = c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + ln.Addr().String() + "/legacy/"}, Path: p})
+	if err == nil || attempts != 1 || !strings.Contains(err.Error(), "the server closed the connection") || strings.Contains(err.Error(), "cannot reach") {
+		t.Fatalf("attempts %d: %v", attempts, err)
+	}
+}
