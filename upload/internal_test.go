@@ -27,6 +27,10 @@ func TestServerMessage(t *testing.T) {
 		{"plain text body", response{status: 500, statusLine: "500 Internal Server Error", contentType: "text/plain", body: []byte("\n  database down \n")},
 			"database down"},
 		{"nothing", response{status: 502, statusLine: "502 Bad Gateway"}, "Bad Gateway"},
+		{"nginx 413 page", response{status: 413, statusLine: "413 Request Entity Too Large", contentType: "text/html", body: []byte("<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")},
+			"Request Entity Too Large"},
+		{"nginx 502 page", response{status: 502, statusLine: "502 Bad Gateway", contentType: "text/html", body: []byte("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>")},
+			"Bad Gateway"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +53,18 @@ func TestErrorHints(t *testing.T) {
 		e := responseError("a.whl", "https://x/legacy/", &response{status: status, statusLine: "x"})
 		if e.Hint == "" || !contains(e.Hint, want) {
 			t.Errorf("%d: hint %q", status, e.Hint)
+		}
+	}
+	// The 404/405 hint names /legacy/ on the host being used, not PyPI's.
+	for url, want := range map[string]string{
+		"http://127.0.0.1:8080":          "e.g. http://127.0.0.1:8080/legacy/",
+		"http://127.0.0.1:8080/simple/":  "e.g. http://127.0.0.1:8080/legacy/",
+		"https://upload.pypi.org/":       "e.g. https://upload.pypi.org/legacy/",
+		"https://test.pypi.org/legacy/x": "e.g. https://test.pypi.org/legacy/",
+	} {
+		e := responseError("a.whl", url, &response{status: 405, statusLine: "405 Method Not Allowed"})
+		if !contains(e.Hint, want) || contains(e.Hint, "upload.pypi.org") != contains(url, "upload.pypi.org") {
+			t.Errorf("%s: hint %q, want %q", url, e.Hint, want)
 		}
 	}
 	e := responseError("a.whl", "https://x/legacy", &response{status: 308, statusLine: "308 Permanent Redirect", location: "https://x/legacy/"})

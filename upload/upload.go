@@ -375,7 +375,8 @@ func responseError(file, uploadURL string, r *response) *Error {
 	case r.status == 401 || r.status == 403:
 		e.Hint = "check the API token and that it may upload to this project: FLIT_PASSWORD, .pypirc or keyring, with username __token__"
 	case r.status == 404 || r.status == 405:
-		e.Hint = "wrong upload URL? The legacy upload API lives at /legacy/, e.g. https://upload.pypi.org/legacy/ (a /simple/ URL is for installing)"
+		e.Hint = "wrong upload URL? The legacy upload API lives at /legacy/, e.g. " + legacyOn(uploadURL) +
+			" (a /simple/ URL is for installing; other indexes document their upload URL)"
 	case r.status == 409 || r.status == 400 && strings.Contains(lower, "already exist"):
 		e.Hint = "a file with this name is already on the index: bump the version, or use --skip-existing if it is the same file"
 	case r.status == 400 && strings.Contains(lower, "attestation"):
@@ -426,7 +427,8 @@ func serverMessage(r *response) string {
 		return oneLine(reason)
 	}
 	if text := firstText(string(r.body)); text != "" {
-		return text
+		// nginx's and Apache's pages start with the status again.
+		return stripPrefixStatus(text, r.status)
 	}
 	if reason != "" {
 		return reason
@@ -471,6 +473,16 @@ func firstText(body string) string {
 		return line
 	}
 	return ""
+}
+
+// legacyOn is /legacy/ on the host of an upload URL (PyPI's when the URL
+// does not parse).
+func legacyOn(uploadURL string) string {
+	u, err := url.Parse(uploadURL)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		return PyPI
+	}
+	return u.Scheme + "://" + u.Host + "/legacy/"
 }
 
 // packageURL is where flit says the package is after an upload.
