@@ -73,7 +73,11 @@ var identRe = sync.OnceValue(func() *regexp.Regexp {
 var limitedRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cp3([0-9]{1,2})$`) })
 var manylinuxRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(manylinux_)?2_([0-9]{1,2})$`) })
 
-// Configured reports whether the project declares extension modules.
+// Configured reports whether the project declares extension modules, or
+// has a [tool.goflit] / [tool.zlig] table that LoadConfig would reject (a
+// misspelt key such as "extensoins", or [tool.goflit.extension] written as
+// a single table instead of [[...]]): such a project must fail with
+// LoadConfig's error rather than silently build a pure wheel.
 func Configured(p *pyproject.Project) bool {
 	if p == nil || p.Doc == nil {
 		return false
@@ -82,6 +86,22 @@ func Configured(p *pyproject.Project) bool {
 		t, ok := tableAt(p.Doc, "tool", name)
 		if !ok {
 			continue
+		}
+		allowed := []string{"extensions"}
+		if name == "goflit" {
+			allowed = []string{"extension", "extensions", "build"}
+		}
+		for k, v := range t {
+			if !contains(allowed, k) {
+				return true
+			}
+			switch v.(type) {
+			case []any, []map[string]any:
+			default:
+				if k != "build" {
+					return true // wrong type: reported by LoadConfig
+				}
+			}
 		}
 		if a, ok := t["extensions"].([]any); ok && len(a) > 0 {
 			return true
@@ -317,6 +337,10 @@ func (r *configReader) extensions(cfg *Config, key string, v any) {
 		}
 	case []map[string]any:
 		tables = a
+	case map[string]any:
+		r.errorf(key, fmt.Sprintf("write [[%s]], with double brackets, once per extension", key),
+			"%s must be an array of tables, not a table", displayKey(key))
+		return
 	default:
 		r.errorf(key, "", "%s must be an array of tables, not %s", displayKey(key), tomlType(v))
 		return
