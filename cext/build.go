@@ -261,9 +261,20 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("target %q: cross-compiling for %s is not supported yet: the target interpreter %s is %s (its headers and EXT_SUFFIX would be wrong)",
 			b.target, arch, b.pi.Executable, b.pi.arch())
 	}
+	if b.scratch, err = os.MkdirTemp("", "goflit-ext-"); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(b.scratch)
 	cacheDir := opts.CacheDir
 	if cacheDir == "" {
 		cacheDir = DefaultCacheDir(b.getenv)
+	}
+	if err := probeWritable(cacheDir); err != nil {
+		// A cache is an optimisation: a build environment without a
+		// writable home (Debian's sbuild sets HOME=/nonexistent) still
+		// builds, with a cache that lives as long as this build.
+		b.log.Warnf("object cache %s is not writable (%v): building without it; set GOFLIT_EXT_CACHE to a writable directory to cache objects", cacheDir, err)
+		cacheDir = filepath.Join(b.scratch, "cache")
 	}
 	b.cache = &Cache{Dir: cacheDir}
 	if b.pyInc, err = b.pi.headerDirs(cacheDir, b.tc.Kind == "zig"); err != nil {
@@ -279,10 +290,6 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		}
 		pl.archive = path.Join(pl.dir, pl.leaf+suffix)
 	}
-	if b.scratch, err = os.MkdirTemp("", "goflit-ext-"); err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(b.scratch)
 
 	if err := b.compileAll(plans); err != nil {
 		return nil, err

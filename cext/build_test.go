@@ -490,3 +490,43 @@ func TestLimitedAPIEnforced(t *testing.T) {
 		t.Errorf("error = %v, want an implicit-declaration error for PyUnicode_AsUTF8", err)
 	}
 }
+
+// TestCacheUnwritable: a cache directory that cannot be created (Debian's
+// sbuild sets HOME=/nonexistent; here GOFLIT_EXT_CACHE names a file) is
+// not a build failure: the build warns, names the way out and compiles
+// without a persistent cache, leaving nothing behind.
+func TestCacheUnwritable(t *testing.T) {
+	t.Parallel()
+	needGCC(t)
+	py := debianPython(t)
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []Options{
+		{CacheDir: filepath.Join(notDir, "ext")},
+		{Getenv: cleanEnv(map[string]string{"GOFLIT_EXT_CACHE": notDir})},
+	} {
+		p := project(t, examplesDir("ext-c"))
+		log := &testutil.Log{}
+		opts.ConfigSettings = map[string]string{"compiler": "gcc"}
+		if opts.Getenv == nil {
+			opts.Getenv = cleanEnv(nil)
+		}
+		opts.OutDir, opts.Python, opts.Log = t.TempDir(), py, log
+		res, err := Build(p, opts)
+		if err != nil {
+			t.Fatalf("Build with an unwritable cache: %v", err)
+		}
+		if len(res.Files) != 1 || res.Compiled == 0 {
+			t.Errorf("built %d module(s), compiled %d", len(res.Files), res.Compiled)
+		}
+		warn := linesWith(log, "warning: ")
+		if len(warn) != 1 || !strings.Contains(warn[0], notDir) || !strings.Contains(warn[0], "GOFLIT_EXT_CACHE") {
+			t.Errorf("warnings = %q, want one naming %s and GOFLIT_EXT_CACHE", warn, notDir)
+		}
+		if out := pyRun(t, py, opts.OutDir, "import extc._speed as s; print(s.__name__)"); strings.TrimSpace(out) != "extc._speed" {
+			t.Errorf("import: %q", out)
+		}
+	}
+}

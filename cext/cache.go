@@ -57,6 +57,29 @@ func DefaultCacheDir(getenv func(string) string) string {
 	return filepath.Join(home, ".cache", "goflit", "ext")
 }
 
+// probeWritable creates dir if needed and checks that a file can be
+// created in it (and removes that file).
+func probeWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %v", pe.Op, pe.Err)
+		}
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return pe.Err
+		}
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 func (c *Cache) path(kind, key, ext string) string {
 	return filepath.Join(c.Dir, kind, key[:2], key+ext)
 }

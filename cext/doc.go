@@ -61,7 +61,9 @@
 // header the compiler reported reading (-MD depfiles, remembered in a
 // manifest per compiler+flags+source, like ccache's direct mode). A
 // rebuild with nothing changed runs no compiler, even from a fresh copy of
-// the project, as pip builds do.
+// the project, as pip builds do. A cache directory that cannot be created
+// or written (HOME=/nonexistent in Debian's sbuild) is warned about and the
+// build goes on with a cache that lasts only for that build.
 //
 // # Tag
 //
