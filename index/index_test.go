@@ -47,7 +47,8 @@ func start(t *testing.T, opt Options) string {
 
 type part struct {
 	name, value string
-	file        bool // send as a file part
+	file        bool   // send as a file part
+	ctype       string // its Content-Type (default application/octet-stream)
 }
 
 // validForm is the form for a file, as a well-behaved client sends it.
@@ -100,7 +101,11 @@ func post(t *testing.T, url, filename string, parts []part, hdr map[string]strin
 			}
 			h := textproto.MIMEHeader{}
 			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.name, fn))
-			h.Set("Content-Type", "application/octet-stream")
+			ct := p.ctype
+			if ct == "" {
+				ct = "application/octet-stream"
+			}
+			h.Set("Content-Type", ct)
 			w, _ := mw.CreatePart(h)
 			io.WriteString(w, p.value)
 			continue
@@ -166,6 +171,7 @@ func TestUploadValidation(t *testing.T) {
 		{"no file", wname, good[:len(good)-1], ok, ""},
 		{"description fails to render", wname, with(with(good, "description_content_type", "text/x-rst"), "description", "Title\n=\n\n*open\n"), ok, ""},
 		{"bad extension", "demo-1.0.egg", good, ok, ""},
+		{"image content type", wname, append(append([]part{}, good[:len(good)-1]...), part{name: "content", value: string(wdata), file: true, ctype: "image/png"}), ok, ""},
 		{"too large", big.FilenameOf(), validForm(big.FilenameOf(), big.Bytes(), "demo", "3.0", "bdist_wheel"), ok, ""},
 		{"digest mismatch", wname, with(good, "sha256_digest", strings.Repeat("0", 64)), ok, ""},
 		{"invalid distribution", broken.FilenameOf(), validForm(broken.FilenameOf(), broken.Bytes(), "demo", "4.0", "bdist_wheel"), ok, ""},

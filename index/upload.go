@@ -33,6 +33,7 @@ type form struct {
 	tuples   []string // non-file fields sent as file parts
 	file     string   // temp file path, "" when no content part
 	filename string
+	ctype    string // the content part's Content-Type
 	size     int64
 	tooBig   bool
 	sha256   string
@@ -71,7 +72,7 @@ func readForm(r *http.Request, dir string, maxSize int64) (*form, error) {
 				f.cleanup()
 				return nil, err
 			}
-			f.file, f.filename = tmp.Name(), part.FileName()
+			f.file, f.filename, f.ctype = tmp.Name(), part.FileName(), part.Header.Get("Content-Type")
 			sums, n, err := digest.Copy(&sparseWriter{f: tmp}, io.LimitReader(part, maxSize+1), 1<<20)
 			if err == nil {
 				err = tmp.Truncate(n) // a trailing hole needs the size set
@@ -324,6 +325,11 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 	if (filetype == "sdist" && !strings.HasSuffix(fn, ".tar.gz") && !strings.HasSuffix(fn, ".zip")) ||
 		(filetype == "bdist_wheel" && !strings.HasSuffix(fn, ".whl")) {
 		return 400, "Invalid file extension: Use .tar.gz, .whl or .zip extension. See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information."
+	}
+	// Warehouse refuses an image sent as the file (a part without a
+	// Content-Type is text/plain to it, as flit sends it, and accepted).
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(f.ctype)), "image/") {
+		return 400, "Invalid distribution file."
 	}
 	norm := check.Normalize(m.Name)
 	// 8. Size.
