@@ -306,7 +306,7 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		}
 		if err := b.link(pl, dest); err != nil {
 			if pl.ext.Optional {
-				b.log.Warnf("optional extension %s skipped: %v", pl.ext.Name, err)
+				b.log.Warnf("optional extension %s skipped: %s", pl.ext.Name, b.relError(err))
 				continue
 			}
 			return nil, err
@@ -331,7 +331,11 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		}
 	}
 	b.trimCache()
-	b.log.Infof("Built %d extension module(s) (%d compiled, %d from cache), tag %s", len(res.Files), res.Compiled, res.Cached, res.Tag)
+	if len(res.Files) == 0 {
+		b.log.Infof("Built no extension module (%d compiled, %d from cache)", res.Compiled, res.Cached)
+	} else {
+		b.log.Infof("Built %d extension module(s) (%d compiled, %d from cache), tag %s", len(res.Files), res.Compiled, res.Cached, res.Tag)
+	}
 	return res, nil
 }
 
@@ -533,7 +537,7 @@ func (b *builder) compileAll(plans []*extPlan) error {
 		pl := units[i].pl
 		if pl.ext.Optional {
 			if pl.failed == nil {
-				b.log.Warnf("optional extension %s skipped: %v", pl.ext.Name, err)
+				b.log.Warnf("optional extension %s skipped: %s", pl.ext.Name, b.relError(err))
 			}
 			pl.failed = err
 			continue
@@ -725,6 +729,14 @@ func (b *builder) link(pl *extPlan, dest string) error {
 		return fmt.Errorf("writing %s: %v", dest, err)
 	}
 	return nil
+}
+
+// relError is err's text with the project folder dropped from paths
+// ("/tmp/goflit-unpack-1/pkg-1.0/pyproject.toml:9:1" -> "pyproject.toml:9:1"),
+// for warnings: the project may be a temporary copy (the unpacked sdist)
+// that means nothing to the user.
+func (b *builder) relError(err error) string {
+	return strings.ReplaceAll(err.Error(), b.p.Root+string(filepath.Separator), "")
 }
 
 // checkStableABI fails when the linked module so of a py-limited-api

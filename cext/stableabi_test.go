@@ -219,7 +219,11 @@ func TestStableABIAuditBuild(t *testing.T) {
 		log := &testutil.Log{}
 		opts := gccOptions(t, py, nil)
 		opts.CacheDir, opts.Log = cache, log
-		res, err := Build(projectAt(t, dir), opts)
+		p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Build(p, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,9 +233,17 @@ func TestStableABIAuditBuild(t *testing.T) {
 		warned := false
 		for _, l := range linesWith(log, "warning: optional extension u8._u skipped: ") {
 			warned = warned || strings.Contains(l, "PyUnicode_AsUTF8AndSize (added in 3.10)")
+			// The project may be a temporary copy (the unpacked sdist):
+			// the warning names its pyproject.toml relative to it.
+			if !strings.Contains(l, "skipped: pyproject.toml:6:54: ") || strings.Contains(l, dir) {
+				t.Errorf("warning does not name pyproject.toml relative to the project: %q", l)
+			}
 		}
 		if !warned {
 			t.Errorf("no warning naming the symbol: %q", log.Lines())
+		}
+		if info := infoLines(log); len(info) != 1 || !strings.HasPrefix(info[0], "Built no extension module (") || strings.Contains(info[0], "tag") {
+			t.Errorf("summary = %q, want one 'Built no extension module (...)' line without a tag", info)
 		}
 	}
 

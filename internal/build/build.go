@@ -190,6 +190,7 @@ func Run(req Request) ([]Artifact, error) {
 	}
 	if wantWheel {
 		wp := p
+		top := "" // the unpacked sdist's project folder, when the wheel is built from it
 		if sdistPath != "" {
 			unpacked, err := os.MkdirTemp(unpackParent(req.Getenv), "goflit-unpack-")
 			if err != nil {
@@ -200,7 +201,7 @@ func Run(req Request) ([]Artifact, error) {
 				os.RemoveAll(unpacked)
 				forgetUnpacked()
 			}()
-			top, err := Unpack(sdistPath, unpacked)
+			top, err = Unpack(sdistPath, unpacked)
 			if err != nil {
 				return nil, fmt.Errorf("unpacking the sdist: %w", err)
 			}
@@ -215,7 +216,7 @@ func Run(req Request) ([]Artifact, error) {
 		// with their audited platform tag and Root-Is-Purelib: false.
 		cleanupExt, err := cext.PrepareWheel(wp, &opts, cext.Options{ConfigSettings: req.ConfigSettings, Getenv: req.Getenv, Log: log})
 		if err != nil {
-			return nil, err
+			return nil, toProjectFile(err, top, p.File)
 		}
 		forgetExt := interrupt.Register(cleanupExt)
 		defer func() {
@@ -271,6 +272,26 @@ func fromUnpacked(err error, top, projectFile string) error {
 			d.Hint = hint + "; or " + strip(d.Hint)
 		} else {
 			d.Hint = hint
+		}
+		out = append(out, d)
+	}
+	return out.Err()
+}
+
+// toProjectFile points diagnostics about the unpacked sdist's pyproject.toml
+// (cext's stable-ABI audit, which runs after compiling) at the user's own
+// file, as errors from loading the unpacked project are. Other errors pass
+// through.
+func toProjectFile(err error, top, projectFile string) error {
+	list, ok := diag.AsList(err)
+	if !ok || top == "" {
+		return err
+	}
+	unpackedFile := filepath.Join(top, filepath.Base(projectFile))
+	out := make(diag.List, 0, len(list))
+	for _, d := range list {
+		if d.File == unpackedFile {
+			d.File = projectFile
 		}
 		out = append(out, d)
 	}
