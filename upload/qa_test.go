@@ -113,3 +113,49 @@ func TestClosedMidUpload(t *testing.T) {
 		t.Fatalf("attempts %d: %v", attempts, err)
 	}
 }
+
+// A server that takes the connection and then neither reads nor answers
+// must not hang flit publish (a CI job would wait for hours): after
+// IdleTimeout without progress the attempt fails and is retried.
+func TestStalledServerTimesOut(t *testing.T) {
+	for _, mode := range []string{"never answers", "stops reading"} {
+		t.Run(mode, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			done := make(chan struct{})
+			defer close(done)
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					go func() {
+						defer c.Close()
+						if mode == "never answers" {
+							io.Copy(io.Discard, c)
+						}
+						<-done
+					}()
+				}
+			}()
+			// A body larger than the socket buffers, so that a server that
+			// does not read stalls the sending.
+			w := demoWheel("1.0", strings.Repeat("x", 8<<20))
+			p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+			attempts := 0
+			c := &upload.Client{Retries: 1, IdleTimeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { attempts++; return nil }}
+			start := time.Now()
+			_, err = c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + ln.Addr().String() + "/legacy/"}, Path: p})
+			if err == nil || attempts != 1 || !strings.Contains(err.Error(), "no progress for 300ms") {
+				t.Fatalf("attempts %d: %v", attempts, err)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %s", d)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -35,6 +36,11 @@ type Client struct {
 	// Progress, when set, is called with (file, sent, total) while
 	// uploading: the CLI draws a bar on a terminal and sets nothing otherwise.
 	Progress func(file string, sent, total int64)
+	// IdleTimeout ends an attempt when the server neither takes any of the
+	// upload nor answers for this long (a stalled connection would
+	// otherwise hang flit forever); the attempt is then retried. Default
+	// 5 minutes, generous for an index checking a large file.
+	IdleTimeout time.Duration
 	// Sleep waits between retries (tests may shorten it); default time.Sleep
 	// that honours ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -240,7 +246,10 @@ func transportError(file string, t *Target, err error) (e *Error, final bool) {
 	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
 		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
 			Hint: "the server's certificate does not verify: for an index with a private CA, point SSL_CERT_FILE at a bundle holding its certificate"}, true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case errors.As(err, new(*stalledError)):
+		return &Error{File: file, Message: Redacted(t.URL) + ": " + msg}, false
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, net.ErrClosed): // the transport closed it on seeing the server close
 		return &Error{File: file, Message: "the server closed the connection during the upload (" + Redacted(t.URL) + "): " + msg}, false
 	}
 	return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg}, false
@@ -270,6 +279,43 @@ func (c *Client) post(ctx context.Context, t *Target, b *body, filename string) 
 		return nil, &localError{err}
 	}
 	defer closer.Close()
+	idle := c.IdleTimeout
+	if idle <= 0 {
+		idle = 5 * time.Minute
+	}
+	stalled := &stalledError{idle: idle}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchdog := time.AfterFunc(idle, func() { cancel(stalled) })
+	defer watchdog.Stop()
+	rd = &idleReader{r: rd, reset: func() { watchdog.Reset(idle) }}
+	resp, err := c.send(ctx, t, rd, b)
+	if err != nil && errors.Is(context.Cause(ctx), stalled) {
+		return nil, stalled
+	}
+	return resp, err
+}
+
+// stalledError is an attempt ended by Client.IdleTimeout.
+type stalledError struct{ idle time.Duration }
+
+func (e *stalledError) Error() string {
+	return fmt.Sprintf("no progress for %s: the server stopped taking the upload or did not answer", e.idle)
+}
+
+// idleReader calls reset whenever the transport takes more of the body.
+type idleReader struct {
+	r     io.Reader
+	reset func()
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.reset()
+	return n, err
+}
+
+func (c *Client) send(ctx context.Context, t *Target, rd io.Reader, b *body) (*response, error) {
 	req, err := http.NewRequestWithContext(ctx, "POST", t.URL, rd)
 	if err != nil {
 		return nil, fmt.Errorf("upload URL %q: %v", Redacted(t.URL), err)
