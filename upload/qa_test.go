@@ -159,3 +159,58 @@ func TestStalledServerTimesOut(t *testing.T) {
 		})
 	}
 }
+
+// A Retry-After longer than flit is willing to sleep (an index asking for an
+// hour) is not slept through: the 429 is reported at once.
+func TestLongRetryAfterNotSlept(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(429)
+	}))
+	defer srv.Close()
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	var waits []time.Duration
+	c := &upload.Client{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: srv.URL + "/legacy/"}, Path: p})
+	if err == nil || len(waits) != 0 || !strings.Contains(err.Error(), "429") || !strings.Contains(err.Error(), "asks to wait 1h0m0s") {
+		t.Fatalf("waits %v: %v", waits, err)
+	}
+}
+
+// --skip-existing asks the simple API first: a server that never answers
+// that request does not hang flit either.
+func TestSkipExistingStalledCheck(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); <-done }()
+		}
+	}()
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
+	c := &upload.Client{IdleTimeout: 300 * time.Millisecond, Sleep: noSleep}
+	res := make(chan error, 1)
+	go func() {
+		_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + ln.Addr().String() + "/legacy/"}, Path: p, SkipExisting: true})
+		res <- err
+	}()
+	select {
+	case err := <-res:
+		if err == nil || !strings.Contains(err.Error(), "checking http://"+ln.Addr().String()+"/simple/demo-pkg/ for existing files") {
+			t.Fatalf("%v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the simple API check hung")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"goflit/check"
 	"goflit/names"
@@ -174,6 +175,12 @@ func (c *Client) existing(ctx context.Context, checkURL string, target *Target, 
 	if checkURL == "" {
 		return false, fmt.Errorf("%s: --skip-existing needs the index's simple API: cannot derive it from the upload URL, pass --check-url", d.Filename)
 	}
+	idle := c.IdleTimeout
+	if idle <= 0 {
+		idle = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, idle) // a stalled index must not hang flit
+	defer cancel()
 	files, err := projectFiles(ctx, c.http(), checkURL, d.Meta.Metadata.Name, target)
 	if err != nil {
 		return false, err

@@ -201,6 +201,11 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		uerr.Message = maskSecret(uerr.Message, r.Target.Username, r.Target.Password)
 		uerr.Hint = maskSecret(uerr.Hint, r.Target.Username, r.Target.Password)
 		retryable := uerr.Status == 0 && !final || uerr.Status == 429 || uerr.Status >= 500
+		if retryAfter > maxRetryAfter {
+			// Sleeping for an hour is no retry a person waits for.
+			uerr.Hint = fmt.Sprintf("the index asks to wait %s before trying again", retryAfter)
+			retryable = false
+		}
 		if !retryable || attempt >= retries || retries < 0 {
 			if r.SkipExisting && (uerr.Status == 400 || uerr.Status == 409) {
 				// A parallel job may have uploaded the same file meanwhile.
@@ -254,6 +259,9 @@ func transportError(file string, t *Target, err error) (e *Error, final bool) {
 	}
 	return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg}, false
 }
+
+// maxRetryAfter is the longest Retry-After flit sleeps through.
+const maxRetryAfter = 5 * time.Minute
 
 // localError is a problem on this side (the file vanished), not worth a retry.
 type localError struct{ err error }
