@@ -235,6 +235,7 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		return nil, errors.New("cext.Build: Options.OutDir is required unless InPlace")
 	}
 	b := &builder{p: p, cfg: cfg, opts: opts, log: opts.Log, getenv: opts.Getenv}
+	b.warnUnknownSettings()
 	py := opts.Python
 	if py == "" {
 		py = cfg.Build.Python
@@ -729,6 +730,26 @@ func (b *builder) link(pl *extPlan, dest string) error {
 		return fmt.Errorf("writing %s: %v", dest, err)
 	}
 	return nil
+}
+
+// warnUnknownSettings names the config settings cext does not read (a
+// typo such as -C compilr=zig would otherwise be dropped silently). They
+// are not errors: a frontend may pass settings meant for other tools.
+func (b *builder) warnUnknownSettings() {
+	var keys []string
+	for k := range b.opts.ConfigSettings {
+		if !contains(ConfigSettingKeys, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		hint := "it reads " + strings.Join(ConfigSettingKeys, ", ")
+		if c := closest(k, ConfigSettingKeys); c != "" {
+			hint = fmt.Sprintf("did you mean %q?", c)
+		}
+		b.log.Warnf("config setting %q is not read by goflit (%s); ignored", k, hint)
+	}
 }
 
 // relError is err's text with the project folder dropped from paths

@@ -530,3 +530,26 @@ func TestCacheUnwritable(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownConfigSetting: a config setting cext does not read (a typo
+// such as -C compilr=zig through python -m build) is named in a warning
+// with the closest key; it is not an error, since frontends pass settings
+// meant for other tools.
+func TestUnknownConfigSetting(t *testing.T) {
+	t.Parallel()
+	needGCC(t)
+	py := debianPython(t)
+	log := &testutil.Log{}
+	opts := gccOptions(t, py, map[string]string{"compilr": "zig", "--build-option": "x"})
+	opts.Log = log
+	if _, err := Build(project(t, examplesDir("ext-c")), opts); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`warning: config setting "--build-option" is not read by goflit (it reads compiler, jobs, target, build-type, strip, manylinux, python); ignored`,
+		`warning: config setting "compilr" is not read by goflit (did you mean "compiler"?); ignored`,
+	}
+	if got := linesWith(log, "warning: "); !slices.Equal(got, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", got, want)
+	}
+}

@@ -39,7 +39,8 @@
 // PEP 517 config settings override the build table (-C compiler=zig,
 // -C jobs=2, -C target=..., -C build-type=..., -C strip=..., -C manylinux=...,
 // -C python=...), and CC, CXX, CFLAGS, CXXFLAGS, CPPFLAGS and LDFLAGS are
-// honoured.
+// honoured. Other config settings are ignored with a warning (with a
+// did-you-mean hint for near misses such as compilr).
 //
 // # Compiler
 //
