@@ -1,7 +1,10 @@
 package upload
 
 import (
+	"context"
+	"net"
 	"testing"
+	"time"
 )
 
 func TestServerMessage(t *testing.T) {
@@ -151,5 +154,42 @@ func TestMaskSecret(t *testing.T) {
 		if got := maskSecret(tc.in, tc.user, tc.pw); got != tc.want {
 			t.Errorf("maskSecret(%q, %q, %q) = %q, want %q", tc.in, tc.user, tc.pw, got, tc.want)
 		}
+	}
+}
+
+// Trusted publishing's requests (audience, ID token, mint) are bounded: a
+// stalled index does not hang flit publish.
+func TestTrustedPublishingStalledIndex(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); <-done }()
+		}
+	}()
+	defer func(d time.Duration) { oidcTimeout = d }(oidcTimeout)
+	oidcTimeout = 300 * time.Millisecond
+	env := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "http://" + ln.Addr().String() + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x"}
+	res := make(chan error, 1)
+	go func() {
+		_, err := TrustedPublishing(context.Background(), nil, "http://"+ln.Addr().String()+"/legacy/", "", func(k string) string { return env[k] }, nil)
+		res <- err
+	}()
+	select {
+	case err := <-res:
+		if err == nil {
+			t.Fatal("no error")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("trusted publishing hung on a stalled index")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // AmbientIDTokenAvailable reports whether the CI can provide an OIDC ID
@@ -52,6 +53,9 @@ func indexBase(uploadURL string) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
+// oidcTimeout bounds the whole token exchange (three small requests).
+var oidcTimeout = 2 * time.Minute
+
 // TrustedPublishing exchanges the CI's OIDC ID token for a short-lived
 // upload token: GET /_/oidc/audience, the ID token for that audience, POST
 // /_/oidc/mint-token. In GitHub Actions the minted token is masked in the
@@ -60,6 +64,8 @@ func TrustedPublishing(ctx context.Context, client *http.Client, uploadURL, repo
 	if client == nil {
 		client = http.DefaultClient
 	}
+	ctx, cancel := context.WithTimeout(ctx, oidcTimeout) // a stalled index must not hang flit
+	defer cancel()
 	base, err := indexBase(uploadURL)
 	if err != nil {
 		return "", err
