@@ -173,6 +173,12 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 				bad("depends", i, "%v", err)
 				continue
 			}
+			if len(files) == 0 {
+				// A misspelt pattern would leave headers out of the sdist
+				// (and of every unit's cache key) without a word.
+				bad("depends", i, "depends pattern %q matches no files", g)
+				continue
+			}
 			pl.depends = append(pl.depends, files...)
 		}
 		if len(pl.srcs) == 0 && len(ext.Sources) > 0 && len(errs) == 0 {

@@ -141,9 +141,10 @@ extensions = [
   {name = "pkg._none", sources = ["pkg/*.cpp"]},
   {name = "pkg._txt", sources = ["pkg/*.txt"]},
   {name = "pkg._up", sources = ["../x.c"]},
+  {name = "pkg._dep", sources = ["pkg/a.c"], depends = ["pkg/a.h", "pkg/*.hpp"]},
 ]
 `,
-		"pkg/__init__.py": "", "pkg/mod.py": "", "pkg/a.c": "", "pkg/notes.txt": "",
+		"pkg/__init__.py": "", "pkg/mod.py": "", "pkg/a.c": "", "pkg/a.h": "", "pkg/notes.txt": "",
 	})
 	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
 	if err != nil {

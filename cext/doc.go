@@ -21,7 +21,7 @@
 //	library-dirs = []
 //	extra-compile-args = ["-Wall"]             # after the generated flags
 //	extra-link-args = []
-//	depends = ["src/pkg/core/*.h"]             # cache inputs and sdist files
+//	depends = ["src/pkg/core/*.h"]             # cache inputs and sdist files (each must match)
 //	py-limited-api = "cp38"                    # false | "cp3N": Py_LIMITED_API, .abi3.so, cp3N-abi3 tag
 //	optional = false                           # true: a failure warns and skips the module
 //
