@@ -214,3 +214,40 @@ func TestSkipExistingStalledCheck(t *testing.T) {
 		t.Fatal("the simple API check hung")
 	}
 }
+
+// The --skip-existing check is retried like the upload: a 503 from the
+// simple API (PyPI's CDN has them) does not fail the release.
+func TestSkipExistingCheckRetried(t *testing.T) {
+	w := demoWheel("1.0", "x")
+	data := w.Bytes()
+	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), data)
+	dg, err := upload.FileDigests(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gets, posts := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			posts++
+			rw.WriteHeader(500)
+			return
+		}
+		gets++
+		if gets <= 2 {
+			rw.WriteHeader(503)
+			return
+		}
+		rw.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+		rw.Write([]byte(`{"meta":{"api-version":"1.1"},"name":"demo-pkg","files":[{"filename":"` + w.FilenameOf() + `","url":"x","hashes":{"sha256":"` + dg.SHA256 + `"}}]}`))
+	}))
+	defer srv.Close()
+	var waits []time.Duration
+	c := &upload.Client{Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }}
+	out, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: srv.URL + "/legacy/"}, Path: p, SkipExisting: true})
+	if err != nil || out != upload.AlreadyThere || posts != 0 || gets != 3 {
+		t.Fatalf("outcome %v, %d GETs, %d POSTs: %v", out, gets, posts, err)
+	}
+	if len(waits) != 2 {
+		t.Errorf("waits %v", waits)
+	}
+}

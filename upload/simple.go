@@ -3,6 +3,7 @@ package upload
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -67,18 +68,21 @@ func projectFiles(ctx context.Context, client *http.Client, simpleURL, project s
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("checking %s for existing files: %v", Redacted(base), err)
+		return nil, &transientError{fmt.Errorf("checking %s for existing files: %v", Redacted(base), err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == 404 {
 		return nil, nil
+	}
+	if resp.StatusCode == 429 || resp.StatusCode >= 500 {
+		return nil, &transientError{fmt.Errorf("checking %s for existing files: %s", Redacted(base), resp.Status)}
 	}
 	if resp.StatusCode != 200 {
 		return nil, fmt.Errorf("checking %s for existing files: %s (is --check-url a simple index?)", Redacted(base), resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, err
+		return nil, &transientError{fmt.Errorf("checking %s for existing files: %v", Redacted(base), err)}
 	}
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		return parseSimpleJSON(data)
@@ -179,11 +183,28 @@ func (c *Client) existing(ctx context.Context, checkURL string, target *Target, 
 	if idle <= 0 {
 		idle = 5 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, idle) // a stalled index must not hang flit
-	defer cancel()
-	files, err := projectFiles(ctx, c.http(), checkURL, d.Meta.Metadata.Name, target)
-	if err != nil {
-		return false, err
+	retries, backoff := c.retries()
+	var files []IndexFile
+	for attempt := 0; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, idle) // a stalled index must not hang flit
+		var err error
+		files, err = projectFiles(actx, c.http(), checkURL, d.Meta.Metadata.Name, target)
+		cancel()
+		var te *transientError
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if !errors.As(err, &te) || retries < 0 || attempt >= retries {
+			return false, err
+		}
+		wait := backoff << attempt
+		c.log().Warnf("%v (retrying in %s, attempt %d of %d)", err, wait, attempt+2, retries+1)
+		if err := c.sleep(ctx, wait); err != nil {
+			return false, err
+		}
 	}
 	for _, f := range files {
 		if f.Filename != d.Filename {
@@ -200,6 +221,13 @@ func (c *Client) existing(ctx context.Context, checkURL string, target *Target, 
 	}
 	return false, nil
 }
+
+// transientError is a failed simple API request worth retrying
+// (connection error, 429, 5xx).
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
 
 func sameHost(a, b string) bool {
 	ua, err1 := url.Parse(a)

@@ -103,6 +103,19 @@ func (c *Client) http() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// retries returns Retries and Backoff with their defaults.
+func (c *Client) retries() (int, time.Duration) {
+	retries := c.Retries
+	if retries == 0 {
+		retries = 3
+	}
+	backoff := c.Backoff
+	if backoff == 0 {
+		backoff = time.Second
+	}
+	return retries, backoff
+}
+
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {
 		return c.Sleep(ctx, d)
@@ -164,14 +177,7 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 		log.Debugf("%s: with attestation %s (%s)", d.Filename, filepath.Base(a.Path), a.Predicate)
 	}
 	log.Infof("Uploading %s...", d.Filename)
-	retries := c.Retries
-	if retries == 0 {
-		retries = 3
-	}
-	backoff := c.Backoff
-	if backoff == 0 {
-		backoff = time.Second
-	}
+	retries, backoff := c.retries()
 	for attempt := 0; ; attempt++ {
 		resp, err := c.post(ctx, r.Target, b, d.Filename)
 		var uerr *Error
