@@ -45,26 +45,35 @@ func ParsePypirc(r io.Reader, name string) (*Pypirc, error) {
 	sections := map[string]map[string]string{}
 	var cur map[string]string
 	var lastKey string
+	blanks := 0 // blank lines since the last line of lastKey's value
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		raw := strings.TrimRight(sc.Text(), "\r")
 		trimmed := strings.TrimSpace(raw)
-		if trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';' {
-			lastKey = ""
+		// As ConfigParser (empty_lines_in_values): blank and comment lines
+		// do not end a value; a blank line followed by a continuation is
+		// kept in it, trailing ones are not.
+		if trimmed == "" {
+			blanks++
+			continue
+		}
+		if trimmed[0] == '#' || trimmed[0] == ';' {
 			continue
 		}
 		if raw[0] == ' ' || raw[0] == '\t' {
 			if cur == nil || lastKey == "" {
 				return nil, fmt.Errorf("%s:%d: unexpected indented line", name, n)
 			}
-			if cur[lastKey] == "" {
+			if cur[lastKey] == "" && blanks == 0 {
 				cur[lastKey] = trimmed
 			} else {
-				cur[lastKey] += "\n" + trimmed
+				cur[lastKey] += strings.Repeat("\n", blanks+1) + trimmed
 			}
+			blanks = 0
 			continue
 		}
+		blanks = 0
 		if trimmed[0] == '[' {
 			end := strings.IndexByte(trimmed, ']')
 			if end < 0 {

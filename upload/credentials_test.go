@@ -221,6 +221,24 @@ func TestParsePypirc(t *testing.T) {
 	}
 }
 
+// ConfigParser (empty_lines_in_values, full-line comments) keeps a value
+// going across blank and comment lines: flit reads this index-servers list
+// as [pypi, local, other], and a password continued after a blank line
+// keeps the blank line.
+func TestParsePypircBlankLinesInValues(t *testing.T) {
+	rc := "[distutils]\nindex-servers =\n    pypi\n\n    local\n    # not this one\n    other\n\n\n[local]\nrepository = http://127.0.0.1:8080/legacy/\npassword = a\n\n  b\n\n"
+	p, err := ParsePypirc(strings.NewReader(rc), ".pypirc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.IndexServers, ","); got != "pypi,local,other" {
+		t.Errorf("index-servers %q", got)
+	}
+	if got := p.Repos["local"].Password; got != "a\n\nb" {
+		t.Errorf("password %q", got)
+	}
+}
+
 func FuzzParsePypirc(f *testing.F) {
 	f.Add(pypircFull)
 	f.Fuzz(func(t *testing.T, s string) { ParsePypirc(strings.NewReader(s), "f") })
