@@ -215,7 +215,7 @@ func getRequires(file string, req Request) (string, error) {
 	// C/C++ extensions (package cext): ask for ziglang when no compiler is
 	// available, so the frontend installs one into the build environment.
 	if req.Hook != "get_requires_for_build_sdist" {
-		reqs = append(reqs, cext.BuildRequires(p, req.Getenv)...)
+		reqs = append(reqs, cext.BuildRequires(p, req.ConfigSettings, req.Getenv)...)
 	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)

@@ -65,17 +65,18 @@ func PrepareSdist(p *pyproject.Project, so *sdist.Options) error {
 
 // BuildRequires is what get_requires_for_build_wheel/editable should add
 // for p: ["ziglang"] when p declares extension modules, no compiler is
-// configured, and none is found ($CC, zig, cc, gcc, clang), so that the
+// configured (in [tool.goflit.build] or by configSettings, the hook's PEP
+// 517 config_settings: -C compiler=zig asks for zig), and none is found ($CC, zig, cc, gcc, clang), so that the
 // frontend installs zig into the build environment; else nil. It runs no
 // compiler.
-func BuildRequires(p *pyproject.Project, getenv func(string) string) []string {
+func BuildRequires(p *pyproject.Project, configSettings map[string]string, getenv func(string) string) []string {
 	if !Configured(p) {
 		return nil
 	}
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	cfg, err := LoadConfig(p, nil)
+	cfg, err := LoadConfig(p, configSettings)
 	if err != nil || (cfg.Build.Compiler != "" && cfg.Build.Compiler != "zig") {
 		return nil // errors surface in build_wheel; an explicit compiler is the user's choice
 	}

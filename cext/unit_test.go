@@ -412,17 +412,22 @@ func TestBuildRequires(t *testing.T) {
 		name, body string
 		env        map[string]string
 		want       []string
+		settings   map[string]string
 	}{
-		{"pure project", "", map[string]string{"PATH": empty}, nil},
-		{"no compiler anywhere", ext, map[string]string{"PATH": empty}, []string{"ziglang"}},
-		{"gcc on PATH", ext, map[string]string{"PATH": withGCC}, nil},
-		{"CC set", ext, map[string]string{"PATH": empty, "CC": "mycc"}, nil},
-		{"zig wanted, only gcc", ext + "[tool.goflit.build]\ncompiler = \"zig\"\n", map[string]string{"PATH": withGCC}, []string{"ziglang"}},
-		{"explicit gcc", ext + "[tool.goflit.build]\ncompiler = \"gcc\"\n", map[string]string{"PATH": empty}, nil},
+		{"pure project", "", map[string]string{"PATH": empty}, nil, nil},
+		{"no compiler anywhere", ext, map[string]string{"PATH": empty}, []string{"ziglang"}, nil},
+		{"gcc on PATH", ext, map[string]string{"PATH": withGCC}, nil, nil},
+		{"CC set", ext, map[string]string{"PATH": empty, "CC": "mycc"}, nil, nil},
+		{"zig wanted, only gcc", ext + "[tool.goflit.build]\ncompiler = \"zig\"\n", map[string]string{"PATH": withGCC}, []string{"ziglang"}, nil},
+		{"explicit gcc", ext + "[tool.goflit.build]\ncompiler = \"gcc\"\n", map[string]string{"PATH": empty}, nil, nil},
+		// PEP 517 config settings choose the compiler too (pip install . -C compiler=zig).
+		{"-C compiler=zig, only gcc", ext, map[string]string{"PATH": withGCC}, []string{"ziglang"}, map[string]string{"compiler": "zig"}},
+		{"-C compiler=gcc, nothing", ext, map[string]string{"PATH": empty}, nil, map[string]string{"compiler": "gcc"}},
+		{"-C overrides the table", ext + "[tool.goflit.build]\ncompiler = \"gcc\"\n", map[string]string{"PATH": withGCC}, []string{"ziglang"}, map[string]string{"compiler": "zig"}},
 	}
 	for _, c := range cases {
 		p := loadConfigFixture(t, c.body)
-		got := BuildRequires(p, func(k string) string { return c.env[k] })
+		got := BuildRequires(p, c.settings, func(k string) string { return c.env[k] })
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%s: BuildRequires = %v, want %v", c.name, got, c.want)
 		}
