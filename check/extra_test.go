@@ -142,3 +142,16 @@ func TestCheckZipZip64Overflow(t *testing.T) {
 		t.Errorf("checkZip = %v, %q; want nil, %q", entries, probs, want)
 	}
 }
+
+// `flit check dist` (a directory) says what to name instead.
+func TestOpenDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir)
+	want := dir + ": is a directory: name the wheels and sdists in it (e.g. " + filepath.Join(dir, "*") + ")"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
