@@ -805,6 +805,8 @@ func (b *builder) tag(built []*extPlan, res *Result) error {
 	}
 	opts := AuditOptions{UnversionedIsUnknown: b.tc.Kind == "zig", MinGlibc: parseGlibcTarget(b.target)}
 	var worst *Audit
+	var worstInfo *ELFInfo
+	var worstName string
 	for i, pl := range built {
 		info, err := ReadELF(res.Files[i].DiskPath)
 		if err != nil {
@@ -824,7 +826,7 @@ func (b *builder) tag(built []*extPlan, res *Result) error {
 			b.log.Debugf("audit %s: %s", pl.ext.Name, a.Policy.Name)
 		}
 		if worst == nil || worse(a, worst) {
-			worst = a
+			worst, worstInfo, worstName = a, info, pl.ext.Name
 		}
 	}
 	if worst == nil {
@@ -853,7 +855,15 @@ func (b *builder) tag(built []*extPlan, res *Result) error {
 		if worst.Policy == nil || worst.Policy.Priority < req.Priority {
 			why := strings.Join(worst.Reasons, "; ")
 			if worst.Policy != nil {
-				why = "it needs " + worst.Policy.Name
+				// Name what keeps the module from the required policy.
+				v := policyViolations(req, worstInfo)
+				if len(v) > 3 {
+					v = append(v[:3], fmt.Sprintf("and %d more", len(v)-3))
+				}
+				why = fmt.Sprintf("extension %s needs %s", worstName, worst.Policy.Name)
+				if len(v) > 0 {
+					why += ": " + strings.Join(v, "; ")
+				}
 			}
 			return fmt.Errorf("manylinux = %q is not met: %s (build with zig and target = \"%s-linux-gnu.%s\", or set manylinux = \"auto\")",
 				ml, why, worst.Arch, strings.ReplaceAll(ml, "_", "."))

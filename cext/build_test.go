@@ -315,10 +315,13 @@ func TestGlibcTags(t *testing.T) {
 	if res.Tag != "cp311-cp311-manylinux_2_26_x86_64" {
 		t.Errorf("tag = %s, want cp311-cp311-manylinux_2_26_x86_64 (getrandom@GLIBC_2.25)", res.Tag)
 	}
-	// Requiring 2_17 fails with the reason.
+	// Requiring 2_17 fails with the reason: the policy met and the symbols
+	// that keep the module from manylinux_2_17.
 	_, err = Build(projectAt(t, dir), gccOptions(t, py, map[string]string{"manylinux": "2_17"}))
-	if err == nil || !strings.Contains(err.Error(), `manylinux = "2_17" is not met`) || !strings.Contains(err.Error(), "manylinux_2_26") {
-		t.Errorf("manylinux=2_17 error = %v", err)
+	const want = `manylinux = "2_17" is not met: extension rnd._r needs manylinux_2_26: getrandom@GLIBC_2.25 is newer than manylinux_2_17 allows ` +
+		`(build with zig and target = "x86_64-linux-gnu.2.17", or set manylinux = "auto")`
+	if err == nil || err.Error() != want {
+		t.Errorf("manylinux=2_17 error:\n got %v\nwant %s", err, want)
 	}
 	// manylinux = off gives the honest linux tag.
 	res, err = Build(projectAt(t, dir), gccOptions(t, py, map[string]string{"manylinux": "off"}))
