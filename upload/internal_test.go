@@ -32,6 +32,10 @@ func TestServerMessage(t *testing.T) {
 		{"nothing", response{status: 502, statusLine: "502 Bad Gateway"}, "Bad Gateway"},
 		{"nginx 413 page", response{status: 413, statusLine: "413 Request Entity Too Large", contentType: "text/html", body: []byte("<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")},
 			"Request Entity Too Large"},
+		{"GitLab 502 page (status alone in <h1>)", response{status: 502, statusLine: "502 Bad Gateway", contentType: "text/html", body: []byte("<!DOCTYPE html>\n<html>\n<head><title>Something went wrong (502)</title><style>body{color:#5c5c5c}</style></head>\n<body>\n<h1>\n  502\n</h1>\n<div class=\"container\">\n  <h3>Whoops, GitLab is taking too much time to respond.</h3>\n</div>\n</body>\n</html>\n")},
+			"Whoops, GitLab is taking too much time to respond."},
+		{"style and script in the body", response{status: 503, statusLine: "503 Service Unavailable", contentType: "text/html", body: []byte("<html><body><style>h1 { color: red }</style><script>var x = 1;</script><h1>Down for maintenance</h1></body></html>")},
+			"Down for maintenance"},
 		{"nginx 502 page", response{status: 502, statusLine: "502 Bad Gateway", contentType: "text/html", body: []byte("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>")},
 			"Bad Gateway"},
 	}

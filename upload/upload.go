@@ -486,8 +486,10 @@ func serverMessage(r *response) string {
 	if reason != "" && reason != http.StatusText(r.status) {
 		return oneLine(reason)
 	}
-	if text := firstText(string(r.body)); text != "" {
-		// nginx's and Apache's pages start with the status again.
+	// nginx's and Apache's pages start with the status again, GitLab's
+	// has it alone in <h1>: the first line that says more is the message.
+	code := strconv.Itoa(r.status)
+	if text := firstText(string(r.body), func(line string) bool { return line == code }); text != "" {
 		return stripPrefixStatus(text, r.status)
 	}
 	if reason != "" {
@@ -501,13 +503,28 @@ func stripPrefixStatus(s string, status int) string {
 }
 
 // firstText returns the first non-empty line of a body with HTML tags
-// removed, shortened to 300 characters.
-func firstText(body string) string {
-	lower := strings.ToLower(body)
-	if i := strings.Index(lower, "<head"); i >= 0 {
-		if j := strings.Index(lower[i:], "</head>"); j >= 0 {
-			body = body[:i] + body[i+j+len("</head>"):]
+// (and the head, scripts and styles) removed that skip does not pass
+// over, shortened to 300 characters.
+func firstText(body string, skip func(string) bool) string {
+	for _, tag := range []string{"head", "script", "style"} {
+		open, end := "<"+tag, "</"+tag+">"
+		lower := lowerASCII(body)
+		var kept strings.Builder
+		pos := 0
+		for {
+			i := strings.Index(lower[pos:], open)
+			if i < 0 {
+				break
+			}
+			j := strings.Index(lower[pos+i:], end)
+			if j < 0 {
+				break
+			}
+			kept.WriteString(body[pos : pos+i])
+			pos += i + j + len(end)
 		}
+		kept.WriteString(body[pos:])
+		body = kept.String()
 	}
 	var b strings.Builder
 	in := false
@@ -524,7 +541,7 @@ func firstText(body string) string {
 	}
 	for _, line := range strings.Split(b.String(), "\n") {
 		line = oneLine(html.UnescapeString(line))
-		if line == "" || strings.EqualFold(line, "html") {
+		if line == "" || strings.EqualFold(line, "html") || skip(line) {
 			continue
 		}
 		if len(line) > 300 {
