@@ -321,6 +321,7 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 		res.Files = append(res.Files, File{ArchivePath: pl.archive, DiskPath: dest})
 		built = append(built, pl)
 	}
+	b.checkLoads(built, res.Files)
 	if len(built) > 0 {
 		if err := b.tag(built, res); err != nil {
 			return nil, err
@@ -755,6 +756,53 @@ func (b *builder) warnUnknownSettings() {
 			hint = fmt.Sprintf("did you mean %q?", c)
 		}
 		b.log.Warnf("config setting %q is not read by goflit (%s); ignored", k, hint)
+	}
+}
+
+// loadScript dlopens each path given as an argument the way the import
+// system does (RTLD_NOW, without running PyInit_) and prints the failures,
+// one "path<TAB>message" line each.
+const loadScript = `import ctypes, os, sys
+for p in sys.argv[1:]:
+    try:
+        ctypes.CDLL(p, mode=os.RTLD_NOW)
+    except OSError as e:
+        print(p + "\t" + str(e).replace("\n", " "))
+`
+
+// checkLoads loads the linked modules into the target interpreter and
+// warns about undefined symbols: a shared object may link with symbols
+// nothing defines (a source file left out of sources, a library missing
+// from libraries), and then fails only at import with "undefined symbol".
+// Other load failures (a library found at build time only) and a failure
+// to run the interpreter are left to the import.
+func (b *builder) checkLoads(built []*extPlan, files []File) {
+	if len(built) == 0 {
+		return
+	}
+	args := []string{b.pi.Executable, "-I", "-S", "-c", loadScript}
+	for _, f := range files {
+		args = append(args, f.DiskPath)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = b.childEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		b.log.Debugf("loading the built modules with %s: %v", b.pi.Executable, err)
+		return
+	}
+	for line := range strings.Lines(string(out)) {
+		path, msg, _ := strings.Cut(strings.TrimRight(line, "\n"), "\t")
+		_, sym, found := strings.Cut(msg, "undefined symbol: ")
+		if !found {
+			continue
+		}
+		for i, f := range files {
+			if f.DiskPath == path {
+				b.log.Warnf("extension %s will not import: undefined symbol %s (no file in its sources and no library in its libraries defines it: add the missing source file to sources, or the library to libraries)",
+					built[i].ext.Name, strings.TrimSpace(sym))
+			}
+		}
 	}
 }
 

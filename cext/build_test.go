@@ -556,3 +556,36 @@ func TestUnknownConfigSetting(t *testing.T) {
 		t.Errorf("warnings:\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestUndefinedSymbolWarning: a module calling a function that no listed
+// source or library defines (a source file left out of sources) links,
+// as shared objects may, but cannot be imported; the build says so with
+// the symbol and the fix. A module that loads gets no such warning.
+func TestUndefinedSymbolWarning(t *testing.T) {
+	t.Parallel()
+	needGCC(t)
+	py := debianPython(t)
+	dir := oneExtProject(t, "und", "_u", "", modSource("_u", "helper_from_other_file()", "long helper_from_other_file(void);"), nil)
+	log := &testutil.Log{}
+	opts := gccOptions(t, py, nil)
+	opts.Log = log
+	if _, err := Build(projectAt(t, dir), opts); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`warning: extension und._u will not import: undefined symbol helper_from_other_file ` +
+		`(no file in its sources and no library in its libraries defines it: add the missing source file to sources, or the library to libraries)`}
+	if got := linesWith(log, "warning: "); !slices.Equal(got, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", got, want)
+	}
+
+	ok := oneExtProject(t, "und", "_u", "", modSource("_u", "42", ""), nil)
+	log = &testutil.Log{}
+	opts = gccOptions(t, py, nil)
+	opts.Log = log
+	if _, err := Build(projectAt(t, ok), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := linesWith(log, "warning: "); len(got) != 0 {
+		t.Errorf("a module that loads: warnings %q", got)
+	}
+}

@@ -77,6 +77,12 @@
 // that way). manylinux_X_Y (with its legacy alias) is claimed only when
 // proven, else linux_<arch>.
 //
+// After linking, the modules are loaded (dlopen with RTLD_NOW, PyInit_ not
+// called) into the target interpreter: an undefined symbol, which a
+// shared object may link with (a source file left out of sources, a
+// library missing from libraries), is a warning naming the symbol, since
+// the module would fail only at import.
+//
 // # Stable ABI
 //
 // A py-limited-api = "cp3N" extension compiles with Py_LIMITED_API=0x030N0000
