@@ -33,6 +33,11 @@ type Repository struct {
 type Pypirc struct {
 	IndexServers []string
 	Repos        map[string]Repository
+	// Sections are all the file's section names (to tell a section missing
+	// from index-servers from one missing altogether); Missing is true when
+	// there was no file.
+	Sections map[string]bool
+	Missing  bool
 }
 
 // ParsePypirc reads a .pypirc the way Python's ConfigParser does with
@@ -99,7 +104,10 @@ func ParsePypirc(r io.Reader, name string) (*Pypirc, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	p := &Pypirc{IndexServers: []string{"pypi"}, Repos: map[string]Repository{}}
+	p := &Pypirc{IndexServers: []string{"pypi"}, Repos: map[string]Repository{}, Sections: map[string]bool{}}
+	for sec := range sections {
+		p.Sections[sec] = true
+	}
 	if d, ok := sections["distutils"]; ok {
 		if v, ok := d["index-servers"]; ok {
 			p.IndexServers = strings.Fields(v)
@@ -124,7 +132,7 @@ func ParsePypirc(r io.Reader, name string) (*Pypirc, error) {
 func ReadPypirc(path string) (*Pypirc, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return &Pypirc{IndexServers: []string{"pypi"}, Repos: map[string]Repository{"pypi": {Name: "pypi", URL: PyPI}}}, nil
+		return &Pypirc{IndexServers: []string{"pypi"}, Repos: map[string]Repository{"pypi": {Name: "pypi", URL: PyPI}}, Missing: true}, nil
 	}
 	if err != nil {
 		return nil, err

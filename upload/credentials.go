@@ -169,9 +169,17 @@ func ResolveRepository(o Options) (Repository, error) {
 	switch {
 	case o.Repository != "":
 		r, ok := cfg.Repos[o.Repository]
-		if !ok {
-			return Repository{}, fmt.Errorf("%s: no repository %q in [distutils] index-servers (have: %s)",
+		switch {
+		case ok:
+		case cfg.Missing:
+			return Repository{}, fmt.Errorf("%s does not exist: --repository %s needs a [%s] section (repository = its upload URL) listed in [distutils] index-servers, or set FLIT_INDEX_URL instead",
+				o.Pypirc, o.Repository, o.Repository)
+		case cfg.Sections[o.Repository]:
+			return Repository{}, fmt.Errorf("%s: [%s] is not listed in [distutils] index-servers (have: %s): add it there",
 				o.Pypirc, o.Repository, strings.Join(cfg.IndexServers, ", "))
+		default:
+			return Repository{}, fmt.Errorf("%s: no repository %q in [distutils] index-servers (have: %s): add a [%s] section (repository = its upload URL) and list it there",
+				o.Pypirc, o.Repository, strings.Join(cfg.IndexServers, ", "), o.Repository)
 		}
 		if indexURL != "" {
 			return Repository{}, errors.New("use either FLIT_INDEX_URL or --repository, not both")

@@ -256,3 +256,26 @@ func FuzzServerMessage(f *testing.F) {
 		serverMessage(&response{status: status, statusLine: fmt.Sprint(status), contentType: ct, body: []byte(body)})
 	})
 }
+
+// --repository NAME that .pypirc cannot supply says what to add: the file
+// is missing, the section is not listed in index-servers (flit needs it
+// there, a common slip), or neither exists.
+func TestRepositoryNotConfigured(t *testing.T) {
+	dir := t.TempDir()
+	env := func(string) string { return "" }
+	missing := filepath.Join(dir, "missing")
+	unlisted := filepath.Join(dir, "unlisted")
+	os.WriteFile(unlisted, []byte("[testpypi]\nrepository = https://test.pypi.org/legacy/\n"), 0o600)
+	other := filepath.Join(dir, "other")
+	os.WriteFile(other, []byte("[distutils]\nindex-servers = pypi local\n[local]\nrepository = http://127.0.0.1:8080/legacy/\n"), 0o600)
+	for path, want := range map[string]string{
+		missing:  missing + ` does not exist: --repository testpypi needs a [testpypi] section (repository = its upload URL) listed in [distutils] index-servers, or set FLIT_INDEX_URL instead`,
+		unlisted: unlisted + `: [testpypi] is not listed in [distutils] index-servers (have: pypi): add it there`,
+		other:    other + `: no repository "testpypi" in [distutils] index-servers (have: pypi, local): add a [testpypi] section (repository = its upload URL) and list it there`,
+	} {
+		_, err := ResolveRepository(Options{Pypirc: path, Repository: "testpypi", Getenv: env})
+		if err == nil || err.Error() != want {
+			t.Errorf("got  %v\nwant %s", err, want)
+		}
+	}
+}
