@@ -103,7 +103,16 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 		pl := &extPlan{ext: ext}
 		parts := strings.Split(ext.Name, ".")
 		pl.leaf = parts[len(parts)-1]
-		if !p.Module.IsPackage || !strings.HasPrefix(ext.Name, p.Module.Name+".") {
+		if !p.Module.IsPackage {
+			rel, _ := filepath.Rel(p.Root, p.Module.Path)
+			rel = filepath.ToSlash(rel)
+			d := r.pos(ext.key + ".name")
+			d.Msg = fmt.Sprintf("extension %q needs a package, but the module %s is the single file %s", ext.Name, p.Module.Name, rel)
+			d.Hint = fmt.Sprintf("make it a package: move %s to %s/__init__.py", rel, strings.TrimSuffix(rel, ".py"))
+			errs.Add(d)
+			continue
+		}
+		if !strings.HasPrefix(ext.Name, p.Module.Name+".") {
 			d := r.pos(ext.key + ".name")
 			d.Msg = fmt.Sprintf("extension %q is not inside the package %q", ext.Name, p.Module.Name)
 			d.Hint = fmt.Sprintf("name it %q", p.Module.Name+"."+pl.leaf)

@@ -238,3 +238,28 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanSingleFileModule: a project whose module is one file (mod.py)
+// cannot hold extension modules; the error says so and how to fix it
+// instead of suggesting the name the user already wrote.
+func TestPlanSingleFileModule(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml": "[project]\nname = \"sm\"\nversion = \"1\"\ndescription = \"x\"\n" +
+			"[tool.goflit]\nextensions = [{name = \"sm._c\", sources = [\"csrc/c.c\"]}]\n",
+		"sm.py": "", "csrc/c.c": "",
+	})
+	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = plan(p, cfg)
+	const want = `pyproject.toml:6:16: extension "sm._c" needs a package, but the module sm is the single file sm.py ` +
+		"(make it a package: move sm.py to sm/__init__.py)\n"
+	if got := diagText(t, err); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
