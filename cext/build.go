@@ -285,6 +285,12 @@ func Build(p *pyproject.Project, opts Options) (*Result, error) {
 	if cacheDir == "" {
 		cacheDir = DefaultCacheDir(b.getenv)
 	}
+	// Compilers and the linker run in the project folder (for flit build,
+	// the unpacked sdist): a relative GOFLIT_EXT_CACHE means the current
+	// directory's.
+	if abs, err := filepath.Abs(cacheDir); err == nil {
+		cacheDir = abs
+	}
 	if err := probeWritable(cacheDir); err != nil {
 		// A cache is an optimisation: a build environment without a
 		// writable home (Debian's sbuild sets HOME=/nonexistent) still

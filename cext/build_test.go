@@ -589,3 +589,27 @@ func TestUndefinedSymbolWarning(t *testing.T) {
 		t.Errorf("a module that loads: warnings %q", got)
 	}
 }
+
+// TestRelativeCacheDir: GOFLIT_EXT_CACHE=relcache is relative to the
+// current directory, not to the project the compiler and linker run in
+// (for flit build, the unpacked sdist): the link found no objects.
+func TestRelativeCacheDir(t *testing.T) {
+	needGCC(t)
+	py := debianPython(t)
+	cwd := t.TempDir()
+	t.Chdir(cwd)
+	p := project(t, examplesDir("ext-c")) // elsewhere, like the unpacked sdist
+	opts := gccOptions(t, py, nil)
+	opts.CacheDir = ""
+	opts.Getenv = cleanEnv(map[string]string{"GOFLIT_EXT_CACHE": "relcache"})
+	res, err := Build(p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 1 {
+		t.Errorf("built %v", res.Files)
+	}
+	if objs, _ := filepath.Glob(filepath.Join(cwd, "relcache", "obj", "*", "*.o")); len(objs) == 0 {
+		t.Errorf("no objects cached under %s", filepath.Join(cwd, "relcache"))
+	}
+}
