@@ -148,6 +148,8 @@ func TestUploadValidation(t *testing.T) {
 	sd2 := checktest.Sdist{Name: "demo", Version: "1.0", Files: []checktest.Entry{{Name: "other.py", Data: "x"}}, Filename: "demo-1.0.zip"}
 	big := checktest.Wheel{Name: "demo", Version: "3.0", Files: []checktest.Entry{{Name: "demo/big.txt", Data: strings.Repeat("x", 9000), Method: checktest.Stored}}}
 	broken := checktest.Wheel{Name: "demo", Version: "4.0", NoRecord: true}
+	pep625 := checktest.Sdist{Name: "demo", Version: "5.0", Filename: "Demo-5.0.tar.gz"}
+	otherName := checktest.Sdist{Name: "demo", Version: "5.0", Filename: "other-5.0.tar.gz"}
 	changed := checktest.Wheel{Name: "demo", Version: "1.0", Files: []checktest.Entry{{Name: "demo/__init__.py", Data: "changed"}}}
 	cases := []struct {
 		name     string
@@ -179,6 +181,8 @@ func TestUploadValidation(t *testing.T) {
 		{"attestations not JSON", wname, with(good, "attestations", "{"), ok, ""},
 		{"attestation for another file", wname, with(good, "attestations", "["+string(attesttest.For(sd.FilenameOf(), sha256Hex(wdata)))+"]"), ok, ""},
 		{"attestation digest mismatch", wname, with(good, "attestations", "["+string(attesttest.For(wname, sha256Hex(sdata)))+"]"), ok, ""},
+		{"sdist name not normalized (PEP 625)", "Demo-5.0.tar.gz", validForm("Demo-5.0.tar.gz", pep625.Bytes(), "demo", "5.0", "sdist"), ok, ""},
+		{"sdist named for another project", "other-5.0.tar.gz", validForm("other-5.0.tar.gz", otherName.Bytes(), "demo", "5.0", "sdist"), ok, ""},
 		{"upload", wname, good, ok, ""},
 		{"identical re-upload", wname, good, ok, ""},
 		{"same name, other content", wname, validForm(wname, changed.Bytes(), "demo", "1.0", "bdist_wheel"), ok, ""},

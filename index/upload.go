@@ -18,6 +18,7 @@ import (
 	"goflit/coremeta"
 	"goflit/internal/atomicfile"
 	"goflit/internal/digest"
+	"goflit/names"
 	"goflit/pep440"
 	"goflit/tags"
 	"goflit/upload/attest"
@@ -365,6 +366,10 @@ func (s *Server) accept(r *http.Request, f *form) (int, string) {
 		if p.Stage == check.StageArchive {
 			return 400, "Invalid distribution file. " + p.String()
 		}
+		if p.Stage == check.StageFilename && filetype == "sdist" {
+			// Warehouse's wording (twine users search for it).
+			return 400, sdistFilenameMessage(fn, m.Name, m.Version)
+		}
 		return 400, p.String()
 	}
 	if d != nil && filetype == "bdist_wheel" {
@@ -450,6 +455,21 @@ func (s *Server) duplicates(norm, fn, filetype, version string, f *form) (int, s
 		}
 	}
 	return 0, ""
+}
+
+// sdistFilenameMessage is Warehouse's refusal of an sdist name: another
+// project's prefix, or not exactly {name_norm}-{version}.tar.gz (PEP 625).
+func sdistFilenameMessage(fn, name, version string) string {
+	prefix := strings.ToLower(fn)
+	if i := strings.LastIndexByte(prefix, '-'); i >= 0 {
+		prefix = prefix[:i]
+	}
+	prefix = strings.NewReplacer(".", "_", "-", "_").Replace(prefix)
+	want := names.Escape(name)
+	if prefix != want {
+		return fmt.Sprintf("Start filename for '%s' with '%s'.", name, want)
+	}
+	return fmt.Sprintf("Filename '%s' is invalid, should be '%s-%s.tar.gz'.", fn, want, version)
 }
 
 // inspectAs runs the checks on a temp file as if it had the uploaded name.
