@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -401,6 +402,52 @@ func TestOutputIndependentOfParallelism(t *testing.T) {
 		a, b := build(1, zipped), build(3, zipped)
 		if !bytes.Equal(a, b) {
 			t.Errorf("zip=%v: output differs between 1 and 3 workers", zipped)
+		}
+	}
+}
+
+// TestZipAfterTarGz: the flate writers are pooled and shared by both sinks.
+// The tar.gz primes each block with the previous block's tail (ResetDict);
+// a zip written afterwards in the same process (flit build writes the sdist,
+// then the wheel) must not inherit that dictionary, or its entries refer
+// back into data a reader never saw ("invalid distance too far back").
+func TestZipAfterTarGz(t *testing.T) {
+	text := make([]byte, 3*gzBlockSize)
+	for i := range text {
+		text[i] = "def f(x):\n    return x + 1\n"[i%27]
+	}
+	for round := 0; round < 3; round++ {
+		tg := NewTarGz(io.Discard, TarOptions{Workers: 4})
+		if err := tg.Add(&Entry{Name: "p-1.0/big.py", Mode: 0o644, ModTime: time.Unix(1700000000, 0), Data: text}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tg.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		z := NewZip(&out, ZipOptions{Workers: 4})
+		for i := 0; i < 8; i++ {
+			data := text[i*1000 : i*1000+50000] // content the tar.gz tails also hold
+			if err := z.Add(&Entry{Name: fmt.Sprintf("p/m%d.py", i), Mode: 0o644, ModTime: time.Unix(1700000000, 0), Data: data}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc)
+			if err != nil || !bytes.Equal(got, text[i*1000:i*1000+50000]) {
+				t.Fatalf("round %d: %s does not read back (%v)", round, f.Name, err)
+			}
 		}
 	}
 }

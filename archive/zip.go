@@ -115,7 +115,10 @@ var flatePools sync.Map // level -> *sync.Pool of *flate.Writer
 func getFlate(level int, w io.Writer) *flate.Writer {
 	p, _ := flatePools.LoadOrStore(level, &sync.Pool{})
 	if fw, ok := p.(*sync.Pool).Get().(*flate.Writer); ok {
-		fw.Reset(w)
+		// Not Reset: a writer last used by the parallel gzip (ResetDict with
+		// the previous block's tail) keeps that dictionary through Reset, and
+		// the next stream would refer back into data its reader never saw.
+		fw.ResetDict(w, nil)
 		return fw
 	}
 	fw, err := flate.NewWriter(w, level)
