@@ -51,6 +51,22 @@ for i in $(seq "$RUNS"); do
   r=$(measure "$work/big" "$GOFLIT" build); echo "goflit  run $i: wall ${r% * *} s"; echo "$r" >>"$work/go.txt"
   r=$(measure "$work/big" $PY -m flit build --no-setup-py); echo "pyflit  run $i: wall ${r% * *} s"; echo "$r" >>"$work/py.txt"
 done
+# The timed output must be right, not only fast: build once more with goflit
+# and read every member of both artifacts back (CRC and deflate stream).
+rm -rf "$work/big/dist"; (cd "$work/big" && "$GOFLIT" build >/dev/null 2>&1)
+$PY - "$work/big/dist" <<'PYEOF' || { echo "goflit's artifacts do not read back"; exit 1; }
+import glob, sys, tarfile, zipfile
+for w in glob.glob(sys.argv[1] + "/*.whl"):
+    bad = zipfile.ZipFile(w).testzip()
+    if bad:
+        sys.exit("%s: member %s is corrupt" % (w, bad))
+for s in glob.glob(sys.argv[1] + "/*.tar.gz"):
+    with tarfile.open(s) as t:
+        for m in t:
+            if m.isfile():
+                t.extractfile(m).read()
+print("goflit's wheel and sdist read back completely")
+PYEOF
 gw=$(cut -d' ' -f1 "$work/go.txt" | median); gc=$(cut -d' ' -f2 "$work/go.txt" | median); gm=$(cut -d' ' -f3 "$work/go.txt" | sort -n | tail -1)
 pw=$(cut -d' ' -f1 "$work/py.txt" | median); pc=$(cut -d' ' -f2 "$work/py.txt" | median); pm=$(cut -d' ' -f3 "$work/py.txt" | sort -n | tail -1)
 ratio=$(awk -v a="$pw" -v b="$gw" 'BEGIN {printf "%.1f", a/b}')
