@@ -1,14 +1,19 @@
 package upload_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -249,5 +254,80 @@ func TestSkipExistingCheckRetried(t *testing.T) {
 	}
 	if len(waits) != 2 {
 		t.Errorf("waits %v", waits)
+	}
+}
+
+// Ctrl-C (or SIGTERM) during an upload ends flit publish as the other
+// commands end: 130/143 and a line that says it was interrupted, not
+// "error: context canceled" with status 1.
+func TestCLIPublishInterrupted(t *testing.T) {
+	flit := testutil.FlitBinary(t)
+	dir := t.TempDir()
+	w := demoWheel("1.0", "x")
+	p := writeArtifact(t, dir, w.FilenameOf(), w.Bytes())
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan struct{}, 1)
+		hold := make(chan struct{})
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					buf := make([]byte, 64<<10)
+					c.Read(buf)
+					select {
+					case got <- struct{}{}:
+					default:
+					}
+					<-hold
+				}()
+			}
+		}()
+		cmd := exec.Command(flit, "publish", p)
+		cmd.Dir = dir
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FLIT_USERNAME=__token__", "FLIT_PASSWORD=x",
+			"FLIT_INDEX_URL=http://" + ln.Addr().String() + "/legacy/"}
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-got:
+		case err := <-done:
+			t.Fatalf("flit publish ended before uploading: %v\n%s", err, out.String())
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			t.Fatal("no upload arrived")
+		}
+		cmd.Process.Signal(tc.sig)
+		select {
+		case err = <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("%v: flit publish did not stop\n%s", tc.sig, out.String())
+		}
+		close(hold)
+		ln.Close()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != tc.code {
+			t.Errorf("%v: %v, want exit %d\n%s", tc.sig, err, tc.code, out.String())
+		}
+		if s := out.String(); !strings.Contains(s, "error: publish interrupted ("+tc.sig.String()+")") || strings.Contains(s, "context canceled") {
+			t.Errorf("%v: output\n%s", tc.sig, s)
+		}
 	}
 }

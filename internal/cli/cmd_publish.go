@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/term"
 
@@ -21,29 +22,63 @@ import (
 )
 
 // termPrompt asks on the terminal: lines with echo, passwords without.
+// A signal (ctx cancelled) ends a prompt at once, with the terminal's echo
+// restored: the read itself cannot be interrupted.
 type termPrompt struct {
+	ctx context.Context
 	in  *bufio.Reader
 	fd  int
 	out io.Writer
 }
 
+type readResult struct {
+	s   string
+	err error
+}
+
+// wait returns the read's result, or the cancellation cause once ctx is
+// done (restoring the terminal state saved before the read).
+func (p *termPrompt) wait(ch <-chan readResult, state *term.State) (string, error) {
+	select {
+	case r := <-ch:
+		return r.s, r.err
+	case <-p.ctx.Done():
+		if state != nil {
+			term.Restore(p.fd, state)
+		}
+		fmt.Fprintln(p.out)
+		return "", context.Cause(p.ctx)
+	}
+}
+
 func (p *termPrompt) Line(prompt string) (string, error) {
 	fmt.Fprint(p.out, prompt)
-	s, err := p.in.ReadString('\n')
-	if err != nil && s == "" {
-		return "", fmt.Errorf("reading %s%v", strings.ToLower(prompt), err)
-	}
-	return strings.TrimRight(s, "\r\n"), nil
+	ch := make(chan readResult, 1)
+	go func() {
+		s, err := p.in.ReadString('\n')
+		if err != nil && s == "" {
+			ch <- readResult{err: fmt.Errorf("reading %s%v", strings.ToLower(prompt), err)}
+			return
+		}
+		ch <- readResult{s: strings.TrimRight(s, "\r\n")}
+	}()
+	return p.wait(ch, nil)
 }
 
 func (p *termPrompt) Password(prompt string) (string, error) {
 	fmt.Fprint(p.out, prompt)
-	b, err := term.ReadPassword(p.fd)
-	fmt.Fprintln(p.out)
-	if err != nil {
-		return "", fmt.Errorf("reading the password: %v", err)
-	}
-	return string(b), nil
+	state, _ := term.GetState(p.fd)
+	ch := make(chan readResult, 1)
+	go func() {
+		b, err := term.ReadPassword(p.fd)
+		fmt.Fprintln(p.out)
+		if err != nil {
+			ch <- readResult{err: fmt.Errorf("reading the password: %v", err)}
+			return
+		}
+		ch <- readResult{s: string(b)}
+	}()
+	return p.wait(ch, state)
 }
 
 func (p *termPrompt) Say(msg string) { fmt.Fprintln(p.out, msg) }
@@ -182,8 +217,33 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		} else if !filepath.IsAbs(pypirc) {
 			pypirc = filepath.Join(g.Env.Dir, pypirc)
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-		defer stop()
+		// Ctrl-C or SIGTERM cancels what is under way (a prompt, a
+		// request) and ends publish with 128+signal, as the other commands.
+		ctx, cancel := context.WithCancelCause(context.Background())
+		sigc := make(chan os.Signal, 1)
+		signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			select {
+			case s := <-sigc:
+				cancel(signalError{s})
+			case <-ctx.Done():
+			}
+		}()
+		defer func() {
+			signal.Stop(sigc)
+			cancel(nil)
+		}()
+		fail := func(err error) int {
+			var se signalError
+			if errors.As(context.Cause(ctx), &se) {
+				g.Fail(fmt.Errorf("publish interrupted (%s)", se.sig))
+				if s, ok := se.sig.(syscall.Signal); ok {
+					return 128 + int(s)
+				}
+				return 130
+			}
+			return g.Fail(err)
+		}
 
 		// The project name (for keyring token keys) comes from the config
 		// before anything is built, or from the files given.
@@ -195,7 +255,7 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 			pf := g.ProjectFile()
 			p, err := pyproject.Load(pf, pyproject.Options{AllowInvalid: g.Env.Getenv("FLIT_ALLOW_INVALID") != "", Getenv: g.Env.Getenv, Log: g.Log})
 			if err != nil {
-				return g.Fail(err)
+				return fail(err)
 			}
 			project = p.Name
 		} else {
@@ -206,7 +266,7 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 			}
 			d, err := check.Open(files[0])
 			if err != nil {
-				return g.Fail(err)
+				return fail(err)
 			}
 			project = d.Meta.Metadata.Name
 		}
@@ -216,12 +276,12 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 			Mask: func(line string) { fmt.Fprintln(g.Env.Stdout, line) }}
 		if g.Env.IsTerminal != nil && g.Env.IsTerminal() {
 			if f, ok := g.Env.Stdin.(*os.File); ok {
-				opts.Prompt = &termPrompt{in: bufio.NewReader(f), fd: int(f.Fd()), out: g.Env.Stderr}
+				opts.Prompt = &termPrompt{ctx: ctx, in: bufio.NewReader(f), fd: int(f.Fd()), out: g.Env.Stderr}
 			}
 		}
 		target, err := upload.Resolve(ctx, opts)
 		if err != nil {
-			return g.Fail(err)
+			return fail(err)
 		}
 		g.Log.Debugf("Credentials: user %s, password from %s", target.Username, target.Source)
 
@@ -233,7 +293,7 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 			}
 			arts, err := build.Run(req)
 			if err != nil {
-				return g.Fail(err)
+				return fail(err)
 			}
 			// flit uploads the wheel, then the sdist.
 			for _, a := range arts {
@@ -255,13 +315,13 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 			}
 		}
 		if runChecks(g, shown) {
-			return g.Fail(errors.New("not uploading: fix the problems above (flit check shows them again)"))
+			return fail(errors.New("not uploading: fix the problems above (flit check shows them again)"))
 		}
 		atts := make([][]upload.Attestation, len(files))
 		if !noAttestations {
 			var err error
 			if atts, err = loadAttestations(g, files, givenAtts); err != nil {
-				return g.Fail(err)
+				return fail(err)
 			}
 			for _, a := range atts {
 				if len(a) > 0 {
@@ -282,7 +342,7 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		for i, f := range files {
 			_, err := client.Upload(ctx, upload.Request{Target: target, Path: f, SkipExisting: skipExisting, CheckURL: checkURL, DryRun: dryRun, Attestations: atts[i]})
 			if err != nil {
-				return g.Fail(err)
+				return fail(err)
 			}
 		}
 		return 0
