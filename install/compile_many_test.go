@@ -12,6 +12,22 @@ import (
 	"goflit/internal/testutil"
 )
 
+// manyModules writes project NAME into DIR/NAME: a package of n one-line
+// modules, and returns the project folder.
+func manyModules(t *testing.T, dir, name string, n int) string {
+	t.Helper()
+	files := map[string]string{
+		"pyproject.toml":      "[project]\nname = \"" + name + "\"\nversion = \"1\"\ndescription = \"many modules\"\n",
+		name + "/__init__.py": "",
+	}
+	for i := 0; i < n; i++ {
+		files[fmt.Sprintf("%s/m%d.py", name, i)] = fmt.Sprintf("X = %d\n", i)
+	}
+	proj := filepath.Join(dir, name)
+	testutil.WriteFiles(t, proj, files)
+	return proj
+}
+
 // TestInstallManySmallModules: hundreds of tiny modules fill the compile
 // workers' queue of sources in flight before their input buffer is full;
 // the sources must still reach the interpreter (this once deadlocked:
@@ -19,15 +35,7 @@ import (
 func TestInstallManySmallModules(t *testing.T) {
 	t.Parallel()
 	work := t.TempDir()
-	proj := filepath.Join(work, "many")
-	files := map[string]string{
-		"pyproject.toml":   "[project]\nname = \"many\"\nversion = \"1\"\ndescription = \"many modules\"\n",
-		"many/__init__.py": "",
-	}
-	for i := 0; i < 1500; i++ {
-		files[fmt.Sprintf("many/m%d.py", i)] = fmt.Sprintf("X = %d\n", i)
-	}
-	testutil.WriteFiles(t, proj, files)
+	proj := manyModules(t, work, "many", 1500)
 	venv := filepath.Join(work, "venv")
 	newVenv(t, venv)
 

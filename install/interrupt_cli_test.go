@@ -3,7 +3,6 @@ package install
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,15 +21,7 @@ import (
 func TestCLIInterruptExitCode(t *testing.T) {
 	t.Parallel()
 	work := t.TempDir()
-	proj := filepath.Join(work, "slow")
-	files := map[string]string{
-		"pyproject.toml":   "[project]\nname = \"slow\"\nversion = \"1\"\ndescription = \"many modules\"\n",
-		"slow/__init__.py": "",
-	}
-	for i := 0; i < 3000; i++ {
-		files[fmt.Sprintf("slow/m%d.py", i)] = fmt.Sprintf("X = %d\n", i)
-	}
-	testutil.WriteFiles(t, proj, files)
+	proj := manyModules(t, work, "slow", 3000)
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int

@@ -2,9 +2,10 @@ package upload
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
+
+	"goflit/internal/testutil"
 )
 
 func TestServerMessage(t *testing.T) {
@@ -164,28 +165,13 @@ func TestMaskSecret(t *testing.T) {
 // Trusted publishing's requests (audience, ID token, mint) are bounded: a
 // stalled index does not hang flit publish.
 func TestTrustedPublishingStalledIndex(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); <-done }()
-		}
-	}()
+	addr := testutil.StalledServer(t, false)
 	defer func(d time.Duration) { oidcTimeout = d }(oidcTimeout)
 	oidcTimeout = 300 * time.Millisecond
-	env := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "http://" + ln.Addr().String() + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x"}
+	env := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "http://" + addr + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x"}
 	res := make(chan error, 1)
 	go func() {
-		_, err := TrustedPublishing(context.Background(), nil, "http://"+ln.Addr().String()+"/legacy/", "", func(k string) string { return env[k] }, nil)
+		_, err := TrustedPublishing(context.Background(), nil, "http://"+addr+"/legacy/", "", func(k string) string { return env[k] }, nil)
 		res <- err
 	}()
 	select {

@@ -125,28 +125,7 @@ func TestClosedMidUpload(t *testing.T) {
 func TestStalledServerTimesOut(t *testing.T) {
 	for _, mode := range []string{"never answers", "stops reading"} {
 		t.Run(mode, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ln.Close()
-			done := make(chan struct{})
-			defer close(done)
-			go func() {
-				for {
-					c, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					go func() {
-						defer c.Close()
-						if mode == "never answers" {
-							io.Copy(io.Discard, c)
-						}
-						<-done
-					}()
-				}
-			}()
+			addr := testutil.StalledServer(t, mode == "never answers")
 			// A body larger than the socket buffers, so that a server that
 			// does not read stalls the sending.
 			w := demoWheel("1.0", strings.Repeat("x", 8<<20))
@@ -154,7 +133,7 @@ func TestStalledServerTimesOut(t *testing.T) {
 			attempts := 0
 			c := &upload.Client{Retries: 1, IdleTimeout: 300 * time.Millisecond, Sleep: func(context.Context, time.Duration) error { attempts++; return nil }}
 			start := time.Now()
-			_, err = c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + ln.Addr().String() + "/legacy/"}, Path: p})
+			_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + addr + "/legacy/"}, Path: p})
 			if err == nil || attempts != 1 || !strings.Contains(err.Error(), "no progress for 300ms") {
 				t.Fatalf("attempts %d: %v", attempts, err)
 			}
@@ -186,33 +165,18 @@ func TestLongRetryAfterNotSlept(t *testing.T) {
 // --skip-existing asks the simple API first: a server that never answers
 // that request does not hang flit either.
 func TestSkipExistingStalledCheck(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); <-done }()
-		}
-	}()
+	addr := testutil.StalledServer(t, false)
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	c := &upload.Client{IdleTimeout: 300 * time.Millisecond, Sleep: noSleep}
 	res := make(chan error, 1)
 	go func() {
-		_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + ln.Addr().String() + "/legacy/"}, Path: p, SkipExisting: true})
+		_, err := c.Upload(context.Background(), upload.Request{Target: &upload.Target{URL: "http://" + addr + "/legacy/"}, Path: p, SkipExisting: true})
 		res <- err
 	}()
 	select {
 	case err := <-res:
-		if err == nil || !strings.Contains(err.Error(), "checking http://"+ln.Addr().String()+"/simple/demo-pkg/ for existing files") {
+		if err == nil || !strings.Contains(err.Error(), "checking http://"+addr+"/simple/demo-pkg/ for existing files") {
 			t.Fatalf("%v", err)
 		}
 	case <-time.After(20 * time.Second):
