@@ -28,6 +28,23 @@ func manyModules(t *testing.T, dir, name string, n int) string {
 	return proj
 }
 
+// startInstall starts `flit install --deps none` of proj into venv; done
+// receives its exit once it ends, out collects its output.
+func startInstall(t *testing.T, proj, venv string) (*exec.Cmd, *bytes.Buffer, <-chan error) {
+	t.Helper()
+	cmd := exec.Command(testutil.FlitBinary(t), "install", "--deps", "none", "--python", venv)
+	cmd.Dir = proj
+	cmd.Env = append(os.Environ(), rootOK...)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return cmd, out, done
+}
+
 // TestInstallManySmallModules: hundreds of tiny modules fill the compile
 // workers' queue of sources in flight before their input buffer is full;
 // the sources must still reach the interpreter (this once deadlocked:
@@ -39,16 +56,7 @@ func TestInstallManySmallModules(t *testing.T) {
 	venv := filepath.Join(work, "venv")
 	newVenv(t, venv)
 
-	cmd := exec.Command(testutil.FlitBinary(t), "install", "--deps", "none", "--python", venv)
-	cmd.Dir = proj
-	cmd.Env = append(os.Environ(), rootOK...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	cmd, out, done := startInstall(t, proj, venv)
 	select {
 	case err := <-done:
 		if err != nil {

@@ -1,17 +1,13 @@
 package install
 
 import (
-	"bytes"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"goflit/internal/testutil"
 )
 
 // TestCLIInterruptExitCode: Ctrl-C (SIGINT) or SIGTERM during flit install
@@ -29,16 +25,7 @@ func TestCLIInterruptExitCode(t *testing.T) {
 		venv := filepath.Join(work, "venv-"+tc.sig.String())
 		newVenv(t, venv)
 		before := tree(t, venv)
-		cmd := exec.Command(testutil.FlitBinary(t), "install", "--deps", "none", "--python", venv)
-		cmd.Dir = proj
-		cmd.Env = append(os.Environ(), rootOK...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		cmd, out, done := startInstall(t, proj, venv)
 		// Signal once files are being staged (the handler is installed by
 		// then; earlier, the default action would simply kill flit).
 		site := filepath.Join(venv, "lib", "python3*", "site-packages", ".goflit-stage-*")
