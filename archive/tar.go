@@ -416,8 +416,7 @@ func (g *parallelGzip) compress(b *gzBlock) {
 	g.cpu <- struct{}{}
 	defer func() { <-g.cpu; close(b.ready) }()
 	b.out.Grow(len(b.data)/2 + 64)
-	fw := getFlate(g.level, &b.out)
-	fw.ResetDict(&b.out, b.dict)
+	fw := getFlate(g.level, &b.out, b.dict)
 	defer putFlate(g.level, fw)
 	if _, err := fw.Write(b.data); err != nil {
 		b.err = err

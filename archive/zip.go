@@ -112,18 +112,24 @@ func NewZip(w io.Writer, opts ZipOptions) *Zip {
 
 var flatePools sync.Map // level -> *sync.Pool of *flate.Writer
 
-func getFlate(level int, w io.Writer) *flate.Writer {
+// getFlate returns a pooled writer for level, reset to write to w with the
+// preset dictionary dict (nil for none).
+func getFlate(level int, w io.Writer, dict []byte) *flate.Writer {
 	p, _ := flatePools.LoadOrStore(level, &sync.Pool{})
 	if fw, ok := p.(*sync.Pool).Get().(*flate.Writer); ok {
-		// Not Reset: a writer last used by the parallel gzip (ResetDict with
-		// the previous block's tail) keeps that dictionary through Reset, and
-		// the next stream would refer back into data its reader never saw.
-		fw.ResetDict(w, nil)
+		// Always ResetDict, never Reset: a writer last used by the parallel
+		// gzip (with the previous block's tail as dictionary) keeps that
+		// dictionary through Reset, and the next stream would refer back
+		// into data its reader never saw.
+		fw.ResetDict(w, dict)
 		return fw
 	}
 	fw, err := flate.NewWriter(w, level)
 	if err != nil {
 		panic(err) // level validated by callers; a bad level is a programming error
+	}
+	if dict != nil {
+		fw.ResetDict(w, dict)
 	}
 	return fw
 }
@@ -212,7 +218,7 @@ func (z *Zip) compressInto(j *zipJob) {
 		dst = j.buf
 	}
 	cw := &countWriter{w: dst}
-	fw := getFlate(z.opts.Level, cw)
+	fw := getFlate(z.opts.Level, cw, nil)
 	h := sha256.New()
 	crc := crc32.NewIEEE()
 	n, err := io.Copy(io.MultiWriter(fw, h, crc), src)
