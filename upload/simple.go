@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"goflit/check"
 	"goflit/names"
@@ -179,10 +178,7 @@ func (c *Client) existing(ctx context.Context, checkURL string, target *Target, 
 	if checkURL == "" {
 		return false, fmt.Errorf("%s: --skip-existing needs the index's simple API: cannot derive it from the upload URL, pass --check-url", d.Filename)
 	}
-	idle := c.IdleTimeout
-	if idle <= 0 {
-		idle = 5 * time.Minute
-	}
+	idle := c.idleTimeout()
 	retries, backoff := c.retries()
 	var files []IndexFile
 	for attempt := 0; ; attempt++ {

@@ -116,6 +116,14 @@ func (c *Client) retries() (int, time.Duration) {
 	return retries, backoff
 }
 
+// idleTimeout returns IdleTimeout with its default.
+func (c *Client) idleTimeout() time.Duration {
+	if c.IdleTimeout <= 0 {
+		return 5 * time.Minute
+	}
+	return c.IdleTimeout
+}
+
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {
 		return c.Sleep(ctx, d)
@@ -293,10 +301,7 @@ func (c *Client) post(ctx context.Context, t *Target, b *body, filename string) 
 		return nil, &localError{err}
 	}
 	defer closer.Close()
-	idle := c.IdleTimeout
-	if idle <= 0 {
-		idle = 5 * time.Minute
-	}
+	idle := c.idleTimeout()
 	stalled := &stalledError{idle: idle}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
