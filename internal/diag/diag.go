@@ -54,8 +54,6 @@ func (d Diagnostic) render(marker bool) string {
 	return b.String()
 }
 
-// Caret returns the source line and a caret under column Col, or "" when
-// the diagnostic has no source text.
 // charCol is the column as editors and Python's tomllib count it: in
 // characters, not bytes, when the line's text is known.
 func (d Diagnostic) charCol() int {
@@ -65,6 +63,8 @@ func (d Diagnostic) charCol() int {
 	return utf8.RuneCountInString(d.Source[:d.Col-1]) + 1
 }
 
+// Caret returns the source line and a caret under column Col, or "" when
+// the diagnostic has no source text.
 func (d Diagnostic) Caret() string {
 	if d.Source == "" || d.Col <= 0 {
 		return ""
