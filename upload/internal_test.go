@@ -165,7 +165,7 @@ func TestMaskSecret(t *testing.T) {
 // Trusted publishing's requests (audience, ID token, mint) are bounded: a
 // stalled index does not hang flit publish.
 func TestTrustedPublishingStalledIndex(t *testing.T) {
-	addr := testutil.StalledServer(t, false)
+	addr, _ := testutil.StalledServer(t, false)
 	defer func(d time.Duration) { oidcTimeout = d }(oidcTimeout)
 	oidcTimeout = 300 * time.Millisecond
 	env := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "http://" + addr + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x"}

@@ -125,7 +125,7 @@ func TestClosedMidUpload(t *testing.T) {
 func TestStalledServerTimesOut(t *testing.T) {
 	for _, mode := range []string{"never answers", "stops reading"} {
 		t.Run(mode, func(t *testing.T) {
-			addr := testutil.StalledServer(t, mode == "never answers")
+			addr, _ := testutil.StalledServer(t, mode == "never answers")
 			// A body larger than the socket buffers, so that a server that
 			// does not read stalls the sending.
 			w := demoWheel("1.0", strings.Repeat("x", 8<<20))
@@ -165,7 +165,7 @@ func TestLongRetryAfterNotSlept(t *testing.T) {
 // --skip-existing asks the simple API first: a server that never answers
 // that request does not hang flit either.
 func TestSkipExistingStalledCheck(t *testing.T) {
-	addr := testutil.StalledServer(t, false)
+	addr, _ := testutil.StalledServer(t, false)
 	w := demoWheel("1.0", "x")
 	p := writeArtifact(t, t.TempDir(), w.FilenameOf(), w.Bytes())
 	c := &upload.Client{IdleTimeout: 300 * time.Millisecond, Sleep: noSleep}
@@ -233,34 +233,11 @@ func TestCLIPublishInterrupted(t *testing.T) {
 		sig  syscall.Signal
 		code int
 	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := make(chan struct{}, 1)
-		hold := make(chan struct{})
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					buf := make([]byte, 64<<10)
-					c.Read(buf)
-					select {
-					case got <- struct{}{}:
-					default:
-					}
-					<-hold
-				}()
-			}
-		}()
+		addr, got := testutil.StalledServer(t, false)
 		cmd := exec.Command(flit, "publish", p)
 		cmd.Dir = dir
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FLIT_USERNAME=__token__", "FLIT_PASSWORD=x",
-			"FLIT_INDEX_URL=http://" + ln.Addr().String() + "/legacy/"}
+			"FLIT_INDEX_URL=http://" + addr + "/legacy/"}
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
@@ -277,6 +254,7 @@ func TestCLIPublishInterrupted(t *testing.T) {
 			t.Fatal("no upload arrived")
 		}
 		cmd.Process.Signal(tc.sig)
+		var err error
 		select {
 		case err = <-done:
 		case <-time.After(30 * time.Second):
@@ -284,8 +262,6 @@ func TestCLIPublishInterrupted(t *testing.T) {
 			<-done
 			t.Fatalf("%v: flit publish did not stop\n%s", tc.sig, out.String())
 		}
-		close(hold)
-		ln.Close()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != tc.code {
 			t.Errorf("%v: %v, want exit %d\n%s", tc.sig, err, tc.code, out.String())
