@@ -25,12 +25,30 @@ description = "Config test"
 // package "pkg", loads it with pyproject.Load and returns the project.
 func loadConfigFixture(t *testing.T, body string) *pyproject.Project {
 	t.Helper()
-	dir := writeTree(t, map[string]string{"pyproject.toml": configHeader + body, "pkg/__init__.py": ""})
+	return loadProject(t, writeTree(t, map[string]string{"pyproject.toml": configHeader + body, "pkg/__init__.py": ""}))
+}
+
+// loadProject loads dir/pyproject.toml with pyproject.Load (no import).
+func loadProject(t *testing.T, dir string) *pyproject.Project {
+	t.Helper()
 	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
 	if err != nil {
 		t.Fatalf("pyproject.Load: %v", err)
 	}
 	return p
+}
+
+// planTree writes files to a new directory, loads its project and
+// configuration, and returns plan's error.
+func planTree(t *testing.T, files map[string]string) error {
+	t.Helper()
+	p := loadProject(t, writeTree(t, files))
+	cfg, err := LoadConfig(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = plan(p, cfg)
+	return err
 }
 
 // TestConfigGolden loads each testdata/config/*.toml and compares the
@@ -132,7 +150,7 @@ func TestNotConfigured(t *testing.T) {
 
 // TestPlanErrors checks the name/glob rules that need the project tree.
 func TestPlanErrors(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	err := planTree(t, map[string]string{
 		"pyproject.toml": configHeader + `[tool.goflit]
 extensions = [
   {name = "other._x", sources = ["pkg/a.c"]},
@@ -146,15 +164,6 @@ extensions = [
 `,
 		"pkg/__init__.py": "", "pkg/mod.py": "", "pkg/a.c": "", "pkg/a.h": "", "pkg/notes.txt": "",
 	})
-	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = plan(p, cfg)
 	testutil.Golden(t, "testdata/plan-errors.golden", []byte(diagText(t, err)))
 }
 
@@ -243,20 +252,11 @@ func FuzzLoadConfig(f *testing.F) {
 // cannot hold extension modules; the error says so and how to fix it
 // instead of suggesting the name the user already wrote.
 func TestPlanSingleFileModule(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	err := planTree(t, map[string]string{
 		"pyproject.toml": "[project]\nname = \"sm\"\nversion = \"1\"\ndescription = \"x\"\n" +
 			"[tool.goflit]\nextensions = [{name = \"sm._c\", sources = [\"csrc/c.c\"]}]\n",
 		"sm.py": "", "csrc/c.c": "",
 	})
-	p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = plan(p, cfg)
 	const want = `pyproject.toml:6:16: extension "sm._c" needs a package, but the module sm is the single file sm.py ` +
 		"(make it a package: move sm.py to sm/__init__.py)\n"
 	if got := diagText(t, err); got != want {

@@ -179,11 +179,7 @@ func TestStableABIAuditBuild(t *testing.T) {
 	load := func(limited string) *pyproject.Project {
 		t.Helper()
 		dir := oneExtProject(t, "u8", "_u", `, py-limited-api = "`+limited+`"`, utf8Source(), nil)
-		p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return loadProject(t, dir)
 	}
 	const want = `pyproject.toml:6:54: extension "u8._u" (py-limited-api = "cp38") uses symbols outside the stable ABI of Python 3.8: ` +
 		`PyUnicode_AsUTF8AndSize (added in 3.10) (raise py-limited-api to "cp310", or stop using it)`
@@ -219,10 +215,7 @@ func TestStableABIAuditBuild(t *testing.T) {
 		log := &testutil.Log{}
 		opts := gccOptions(t, py, nil)
 		opts.CacheDir, opts.Log = cache, log
-		p, err := pyproject.Load(filepath.Join(dir, "pyproject.toml"), pyproject.Options{NoImport: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := loadProject(t, dir)
 		res, err := Build(p, opts)
 		if err != nil {
 			t.Fatal(err)
