@@ -142,9 +142,6 @@ func scanTOML(src []byte) (*tomlScan, error) {
 			s.kvs = append(s.kvs, kl)
 		}
 	}
-	if err := p.Error(); err == nil {
-		s.valueComments = valueComments(src)
-	}
 	if err := p.Error(); err != nil {
 		var pe *unstable.ParserError
 		if errors.As(err, &pe) && len(pe.Highlight) > 0 {
@@ -153,6 +150,7 @@ func scanTOML(src []byte) (*tomlScan, error) {
 		}
 		return nil, err
 	}
+	s.valueComments = valueComments(src)
 	return s, nil
 }
 
