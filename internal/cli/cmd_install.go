@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"goflit/install"
 	"goflit/internal/python"
@@ -175,24 +172,8 @@ Use -v to see the commands run.
 		// rolled back.
 		// The exit status is then 128+signal, as for the other commands
 		// (internal/interrupt).
-		ctx, cancel := context.WithCancelCause(context.Background())
-		sigc := make(chan os.Signal, 1)
-		signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
-		caught := make(chan syscall.Signal, 1)
-		go func() {
-			select {
-			case s := <-sigc:
-				if ss, ok := s.(syscall.Signal); ok {
-					caught <- ss
-				}
-				cancel(signalError{s})
-			case <-ctx.Done():
-			}
-		}()
-		defer func() {
-			signal.Stop(sigc)
-			cancel(nil)
-		}()
+		ctx, stop := signalContext()
+		defer stop()
 		opts := install.Options{Log: g.Log, Context: ctx}
 		var res *install.Result
 		switch {
@@ -205,12 +186,8 @@ Use -v to see the commands run.
 		}
 		if err != nil {
 			code := g.Fail(err)
-			if errors.Is(context.Cause(ctx), errSignal) {
-				select {
-				case s := <-caught:
-					code = 128 + int(s)
-				default:
-				}
+			if _, sc, ok := signalExit(ctx); ok {
+				code = sc
 			}
 			return code
 		}
@@ -236,16 +213,6 @@ func installBuilt(g *Globals, p *pyproject.Project, target *install.Target, opts
 		Log:             g.Log,
 	}, opts)
 }
-
-// errSignal is the cause of an install cancelled by a signal.
-var errSignal = errors.New("signal")
-
-// signalError names the signal that cancelled an install ("interrupt",
-// "terminated").
-type signalError struct{ sig os.Signal }
-
-func (e signalError) Error() string        { return e.sig.String() }
-func (e signalError) Is(target error) bool { return target == errSignal }
 
 func onPath(dir, path string) bool {
 	for _, d := range filepath.SplitList(path) {

@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 
 	"golang.org/x/term"
 
@@ -219,28 +217,12 @@ Failed attempts are retried (connection errors, 429, 5xx), never on 4xx.
 		}
 		// Ctrl-C or SIGTERM cancels what is under way (a prompt, a
 		// request) and ends publish with 128+signal, as the other commands.
-		ctx, cancel := context.WithCancelCause(context.Background())
-		sigc := make(chan os.Signal, 1)
-		signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
-		go func() {
-			select {
-			case s := <-sigc:
-				cancel(signalError{s})
-			case <-ctx.Done():
-			}
-		}()
-		defer func() {
-			signal.Stop(sigc)
-			cancel(nil)
-		}()
+		ctx, stop := signalContext()
+		defer stop()
 		fail := func(err error) int {
-			var se signalError
-			if errors.As(context.Cause(ctx), &se) {
-				g.Fail(fmt.Errorf("publish interrupted (%s)", se.sig))
-				if s, ok := se.sig.(syscall.Signal); ok {
-					return 128 + int(s)
-				}
-				return 130
+			if sig, code, ok := signalExit(ctx); ok {
+				g.Fail(fmt.Errorf("publish interrupted (%s)", sig))
+				return code
 			}
 			return g.Fail(err)
 		}
