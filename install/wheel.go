@@ -700,8 +700,6 @@ type installed struct {
 	files         []string // absolute paths from its RECORD (+ bytecode siblings)
 }
 
-// findInstalled finds installs of the project name (any version) in the
-// target's purelib and platlib, with the files their RECORD lists.
 // metadataName is the project name as its METADATA spells it ("acme.tool"),
 // or the dist-info folder's escaped form ("acme_tool") when that is unreadable.
 func metadataName(distInfo, fallback string) string {
@@ -721,6 +719,8 @@ func metadataName(distInfo, fallback string) string {
 	return fallback
 }
 
+// findInstalled finds installs of the project name (any version) in the
+// target's purelib and platlib, with the files their RECORD lists.
 func findInstalled(target *Target, name string, log diag.Logger) ([]installed, error) {
 	want := normName(name)
 	seen := map[string]bool{}
