@@ -205,8 +205,7 @@ func plan(p *pyproject.Project, cfg *Config) ([]*extPlan, error) {
 
 // limitedHex turns "cp38" into "0x03080000".
 func limitedHex(tag string) string {
-	n, _ := strconv.Atoi(strings.TrimPrefix(tag, "cp3"))
-	return fmt.Sprintf("0x03%02x0000", n)
+	return fmt.Sprintf("0x03%02x0000", limitedMinor(tag))
 }
 
 type builder struct {
@@ -860,8 +859,7 @@ func (b *builder) tag(built []*extPlan, res *Result) error {
 			allLimited = false
 			continue
 		}
-		n, _ := strconv.Atoi(strings.TrimPrefix(pl.ext.PyLimitedAPI, "cp3"))
-		maxLimited = max(maxLimited, n)
+		maxLimited = max(maxLimited, limitedMinor(pl.ext.PyLimitedAPI))
 	}
 	if allLimited {
 		interp, abi = fmt.Sprintf("cp3%d", maxLimited), "abi3"
