@@ -252,11 +252,11 @@ func fromUnpacked(err error, top, projectFile string) error {
 	if name, target, ok := danglingLink(top); ok {
 		// Typically a symlinked pyproject.toml or readme: the sdist keeps
 		// the link, not the file it points to.
-		fix := "add the target to [tool.flit.sdist] include, or replace the link with a copy of the file"
+		fix := includeTarget
 		if rel, rerr := filepath.Rel(top, filepath.Join(top, filepath.Dir(filepath.FromSlash(name)), target)); filepath.IsAbs(target) || rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			fix = "it points outside the project, so replace the link with a copy of the file"
 		}
-		return fmt.Errorf("%s is a symlink to %s, which is not in the sdist (the wheel is built from the unpacked sdist): %s", name, target, fix)
+		return linkNotInSdist(name, target, fix)
 	}
 	list, ok := diag.AsList(err)
 	if !ok {
@@ -330,9 +330,19 @@ func explainWheelError(err error, root, srcRoot string, fromSdist bool) error {
 		name = filepath.ToSlash(rel)
 	}
 	if _, serr := os.Stat(filepath.Join(srcRoot, filepath.FromSlash(name))); fromSdist && serr == nil {
-		return fmt.Errorf("%s is a symlink to %s, which is not in the sdist (the wheel is built from the unpacked sdist): add the target to [tool.flit.sdist] include, or replace the link with a copy of the file", name, bl.Target)
+		return linkNotInSdist(name, bl.Target, includeTarget)
 	}
-	return fmt.Errorf("%s is a symlink to %s, which does not exist: fix or remove the link", name, bl.Target)
+	return &wheel.BrokenLinkError{Path: name, Target: bl.Target}
+}
+
+// includeTarget is the fix for a symlink whose target, inside the project,
+// was left out of the sdist.
+const includeTarget = "add the target to [tool.flit.sdist] include, or replace the link with a copy of the file"
+
+// linkNotInSdist is the error for a symlink that dangles in the unpacked
+// sdist, with fix.
+func linkNotInSdist(name, target, fix string) error {
+	return fmt.Errorf("%s is a symlink to %s, which is not in the sdist (the wheel is built from the unpacked sdist): %s", name, target, fix)
 }
 
 func load(req Request, file string) (*pyproject.Project, error) {
