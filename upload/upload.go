@@ -248,6 +248,9 @@ func (c *Client) Upload(ctx context.Context, r Request) (Outcome, error) {
 // HTTP port, a certificate that does not verify.
 func transportError(file string, t *Target, err error) (e *Error, final bool) {
 	msg := redactErr(err, t)
+	unreachable := func(hint string) *Error {
+		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg, Hint: hint}
+	}
 	var (
 		rec      tls.RecordHeaderError
 		verify   *tls.CertificateVerificationError
@@ -257,21 +260,18 @@ func transportError(file string, t *Target, err error) (e *Error, final bool) {
 	)
 	switch {
 	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
-		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
-			Hint: "the server speaks plain HTTP on this port: use an http:// upload URL if that is intended, or the index's HTTPS address"}, true
+		return unreachable("the server speaks plain HTTP on this port: use an http:// upload URL if that is intended, or the index's HTTPS address"), true
 	case errors.As(err, &rec):
-		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
-			Hint: "the server does not speak TLS on this port: check the scheme and port of the upload URL"}, true
+		return unreachable("the server does not speak TLS on this port: check the scheme and port of the upload URL"), true
 	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
-		return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg,
-			Hint: "the server's certificate does not verify: for an index with a private CA, point SSL_CERT_FILE at a bundle holding its certificate"}, true
+		return unreachable("the server's certificate does not verify: for an index with a private CA, point SSL_CERT_FILE at a bundle holding its certificate"), true
 	case errors.As(err, new(*stalledError)):
 		return &Error{File: file, Message: Redacted(t.URL) + ": " + msg}, false
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, net.ErrClosed): // the transport closed it on seeing the server close
 		return &Error{File: file, Message: "the server closed the connection during the upload (" + Redacted(t.URL) + "): " + msg}, false
 	}
-	return &Error{File: file, Message: "cannot reach " + Redacted(t.URL) + ": " + msg}, false
+	return unreachable(""), false
 }
 
 // maxRetryAfter is the longest Retry-After flit sleeps through.
