@@ -3,11 +3,11 @@ package build_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"goflit/internal/build"
+	"goflit/internal/testutil"
 )
 
 // TestBigProjectArchivesReadBack builds a project whose sdist spans several
@@ -17,26 +17,18 @@ import (
 // gzip's block dictionary once made every such wheel unreadable.
 func TestBigProjectArchivesReadBack(t *testing.T) {
 	root := t.TempDir()
-	files := map[string][]byte{
-		"pyproject.toml":     []byte("[build-system]\nrequires = [\"flit_core >=3.11,<5\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"bigpkg\"\nversion = \"1.0\"\ndescription = \"big\"\n"),
-		"bigpkg/__init__.py": []byte("\"\"\"big\"\"\"\n"),
+	files := map[string]string{
+		"pyproject.toml":     "[build-system]\nrequires = [\"flit_core >=3.11,<5\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"bigpkg\"\nversion = \"1.0\"\ndescription = \"big\"\n",
+		"bigpkg/__init__.py": "\"\"\"big\"\"\"\n",
 	}
 	for i := 0; i < 60; i++ { // 60 modules of ~80 KiB: ~5 MiB, several gzip blocks
 		var b bytes.Buffer
 		for j := 0; b.Len() < 80<<10; j++ {
 			fmt.Fprintf(&b, "def f_%d_%d(x):\n    return x * %d + %d\n\n", i, j, j, i)
 		}
-		files[fmt.Sprintf("bigpkg/m%02d.py", i)] = b.Bytes()
+		files[fmt.Sprintf("bigpkg/m%02d.py", i)] = b.String()
 	}
-	for name, data := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, root, files)
 	for round := 0; round < 2; round++ { // the second round reuses the pooled writers
 		out := filepath.Join(root, fmt.Sprintf("dist%d", round))
 		arts, err := build.Run(build.Request{ProjectFile: filepath.Join(root, "pyproject.toml"), OutDir: out,
@@ -65,7 +57,7 @@ func TestBigProjectArchivesReadBack(t *testing.T) {
 				if name == "pyproject.toml" && prefix == "" {
 					continue
 				}
-				if got, ok := members[prefix+name]; !ok || !bytes.Equal(got, want) {
+				if got, ok := members[prefix+name]; !ok || string(got) != want {
 					t.Errorf("round %d: %s: %s differs from the source (present: %v)", round, a.Filename, prefix+name, ok)
 				}
 			}
