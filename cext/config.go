@@ -73,6 +73,15 @@ var identRe = sync.OnceValue(func() *regexp.Regexp {
 var limitedRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cp3([0-9]{1,2})$`) })
 var manylinuxRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(manylinux_)?2_([0-9]{1,2})$`) })
 
+// toolKeys are the keys LoadConfig reads in [tool.goflit] (tool "goflit")
+// or [tool.zlig].
+func toolKeys(tool string) []string {
+	if tool == "goflit" {
+		return []string{"extension", "extensions", "build"}
+	}
+	return []string{"extensions"}
+}
+
 // Configured reports whether the project declares extension modules, or
 // has a [tool.goflit] / [tool.zlig] table that LoadConfig would reject (a
 // misspelt key such as "extensoins", or [tool.goflit.extension] written as
@@ -87,12 +96,8 @@ func Configured(p *pyproject.Project) bool {
 		if !ok {
 			continue
 		}
-		allowed := []string{"extensions"}
-		if name == "goflit" {
-			allowed = []string{"extension", "extensions", "build"}
-		}
 		for k, v := range t {
-			if !contains(allowed, k) {
+			if !contains(toolKeys(name), k) {
 				return true
 			}
 			switch v.(type) {
@@ -292,7 +297,7 @@ func LoadConfig(p *pyproject.Project, configSettings map[string]string) (*Config
 	}
 	if t, ok := tableAt(p.Doc, "tool", "goflit"); ok {
 		cfg.Table = "tool.goflit"
-		r.unknownKeys("tool.goflit", t, []string{"extension", "extensions", "build"})
+		r.unknownKeys("tool.goflit", t, toolKeys("goflit"))
 		r.extensions(cfg, "tool.goflit.extension", t["extension"])
 		r.extensions(cfg, "tool.goflit.extensions", t["extensions"])
 		if b, ok := t["build"]; ok {
@@ -308,7 +313,7 @@ func LoadConfig(p *pyproject.Project, configSettings map[string]string) (*Config
 		if cfg.Table == "" {
 			cfg.Table = "tool.zlig"
 		}
-		r.unknownKeys("tool.zlig", t, []string{"extensions"})
+		r.unknownKeys("tool.zlig", t, toolKeys("zlig"))
 		r.extensions(cfg, "tool.zlig.extensions", t["extensions"])
 	}
 	r.settings(&cfg.Build, configSettings)
