@@ -56,11 +56,14 @@ done
 rm -rf "$work/big/dist"; (cd "$work/big" && "$GOFLIT" build >/dev/null 2>&1)
 $PY - "$work/big/dist" <<'PYEOF' || { echo "goflit's artifacts do not read back"; exit 1; }
 import glob, sys, tarfile, zipfile
-for w in glob.glob(sys.argv[1] + "/*.whl"):
+whls, sdists = glob.glob(sys.argv[1] + "/*.whl"), glob.glob(sys.argv[1] + "/*.tar.gz")
+if len(whls) != 1 or len(sdists) != 1:
+    sys.exit("want one wheel and one sdist in %s, found %s" % (sys.argv[1], whls + sdists))
+for w in whls:
     bad = zipfile.ZipFile(w).testzip()
     if bad:
         sys.exit("%s: member %s is corrupt" % (w, bad))
-for s in glob.glob(sys.argv[1] + "/*.tar.gz"):
+for s in sdists:
     with tarfile.open(s) as t:
         for m in t:
             if m.isfile():
