@@ -25,7 +25,7 @@ func unpackParent(getenv func(string) string) string {
 	if t := getenv("TMPDIR"); t != "" && isDir(t) {
 		return t
 	}
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+	if isDir("/dev/shm") {
 		if f, err := os.CreateTemp("/dev/shm", ".goflit-probe-*"); err == nil {
 			f.Close()
 			os.Remove(f.Name())
