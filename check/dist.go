@@ -66,7 +66,7 @@ func Open(p string) (*Dist, error) {
 		return nil, fmt.Errorf("%s: %v", p, err)
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory: name the wheels and sdists in it (e.g. %s/*)", p, filepath.Base(p))
+		return nil, fmt.Errorf("%s: is a directory: name the wheels and sdists in it (e.g. %s)", p, filepath.Join(p, "*"))
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", p)

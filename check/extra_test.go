@@ -150,7 +150,7 @@ func TestOpenDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Open(dir)
-	want := dir + ": is a directory: name the wheels and sdists in it (e.g. dist/*)"
+	want := dir + ": is a directory: name the wheels and sdists in it (e.g. " + filepath.Join(dir, "*") + ")"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
 	}

@@ -324,19 +324,24 @@ func (g *Globals) Fail(err error) int {
 	if list, ok := diag.AsList(err); ok {
 		for _, d := range list {
 			d.File = g.shortPath(d.File)
-			fmt.Fprintf(g.Env.Stderr, "error: %s\n", d.Error())
+			fmt.Fprintf(g.Env.Stderr, "error: %s\n", g.relMessage(d.Error()))
 			if c := d.Caret(); c != "" {
 				fmt.Fprintln(g.Env.Stderr, c)
 			}
 		}
 		return 1
 	}
-	msg := err.Error()
-	if g.Env.Dir != "" {
-		msg = strings.ReplaceAll(msg, g.Env.Dir+string(filepath.Separator), "")
-	}
-	fmt.Fprintf(g.Env.Stderr, "error: %s\n", msg)
+	fmt.Fprintf(g.Env.Stderr, "error: %s\n", g.relMessage(err.Error()))
 	return 1
+}
+
+// relMessage shows the paths below the working directory in msg relative
+// to it, as the user would type them.
+func (g *Globals) relMessage(msg string) string {
+	if g.Env.Dir == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, g.Env.Dir+string(filepath.Separator), "")
 }
 
 // shortPath shows a path under the working directory relative to it.

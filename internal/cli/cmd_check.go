@@ -110,10 +110,10 @@ func runChecks(g *Globals, files []string) bool {
 		name := shown[d.File]
 		if d.Warning {
 			warned[name]++
-			fmt.Fprintf(g.Env.Stderr, "warning: %s: %s\n", name, d.Msg)
+			fmt.Fprintf(g.Env.Stderr, "warning: %s: %s\n", name, g.relMessage(d.Msg))
 		} else {
 			failed[name]++
-			fmt.Fprintf(g.Env.Stderr, "error: %s: %s\n", name, d.Msg)
+			fmt.Fprintf(g.Env.Stderr, "error: %s: %s\n", name, g.relMessage(d.Msg))
 		}
 	}
 	for _, f := range files {
