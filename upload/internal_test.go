@@ -2,6 +2,7 @@ package upload
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,7 +60,7 @@ func TestErrorHints(t *testing.T) {
 		503: "try again later",
 	} {
 		e := responseError("a.whl", "https://x/legacy/", &response{status: status, statusLine: "x"})
-		if e.Hint == "" || !contains(e.Hint, want) {
+		if e.Hint == "" || !strings.Contains(e.Hint, want) {
 			t.Errorf("%d: hint %q", status, e.Hint)
 		}
 	}
@@ -71,7 +72,7 @@ func TestErrorHints(t *testing.T) {
 		"https://test.pypi.org/legacy/x": "e.g. https://test.pypi.org/legacy/",
 	} {
 		e := responseError("a.whl", url, &response{status: 405, statusLine: "405 Method Not Allowed"})
-		if !contains(e.Hint, want) || contains(e.Hint, "upload.pypi.org") != contains(url, "upload.pypi.org") {
+		if !strings.Contains(e.Hint, want) || strings.Contains(e.Hint, "upload.pypi.org") != strings.Contains(url, "upload.pypi.org") {
 			t.Errorf("%s: hint %q, want %q", url, e.Hint, want)
 		}
 	}
@@ -79,17 +80,6 @@ func TestErrorHints(t *testing.T) {
 	if e.Error() != "a.whl: upload failed: 308 Permanent Redirect (the upload URL redirects to https://x/legacy/: use that URL; upload URLs end with a slash, e.g. https://x/legacy/)" {
 		t.Errorf("%s", e)
 	}
-}
-
-func contains(s, sub string) bool { return indexOf(s, sub) >= 0 }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestSimpleURL(t *testing.T) {
